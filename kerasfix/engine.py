@@ -1,0 +1,79 @@
+"""Per source text: pre-filter, parse, apply the layer rules to a fixpoint, verify the output.
+
+Nothing here touches the file system; `runner.py` reads and writes.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from kerasfix.diagnostics import Finding, Span
+from kerasfix.selection import Selection
+
+MAX_PASSES = 3  # a fix may expose another (a renamed class whose import then follows)
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: str = "auto"  # --from: auto | keras1 | keras2 | tf.keras
+    fix: bool = False
+    unsafe_fixes: bool = False
+    selection: Selection = field(default_factory=Selection)
+
+    @property
+    def allowed(self) -> frozenset[str]:
+        if not self.fix:
+            return frozenset()
+        return frozenset({"safe", "unsafe"} if self.unsafe_fixes else {"safe"})
+
+
+@dataclass
+class SourceResult:
+    findings: list[Finding]
+    new: bytes | None = None  # the fixed source, when it differs
+    analysed: bool = True
+    error: str = ""  # why the source was not analysed
+
+
+def _invalid(line: int, message: str) -> SourceResult:
+    finding = Finding(Span(line, 1, line, 1), "KF000", message, "error", None, None)
+    return SourceResult([finding], analysed=False, error=message)
+
+
+def _parse_error(exc: Exception) -> SourceResult:
+    if isinstance(exc, SyntaxError):
+        return _invalid(exc.lineno or 1, f"cannot parse: {exc.msg}")
+    return _invalid(1, f"cannot decode: {exc}")
+
+
+def one_pass(data: bytes, settings: Settings) -> SourceResult:
+    """Analyse (and with settings.fix, rewrite) one source once."""
+    if b"keras" not in data:  # byte pre-filter: no Keras, nothing to parse
+        return SourceResult([])
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
+        return _parse_error(exc)
+    from kerasfix.migrate.apply import migrate  # libcst is imported only when needed
+
+    return migrate(tree, data, settings)
+
+
+def run_source(data: bytes, settings: Settings) -> SourceResult:
+    """Apply fixes to a fixpoint; report what was fixed and what remains in the final text."""
+    fixed: list[Finding] = []
+    current = data
+    for _ in range(MAX_PASSES):
+        result = one_pass(current, settings)
+        if result.new is None or not result.analysed:
+            break
+        fixed += [f for f in result.findings if f.kind == "fixed"]
+        current = result.new
+    else:
+        result = one_pass(current, settings)
+    remaining = [f for f in result.findings if f.kind != "fixed"]
+    if not result.analysed and current is data:
+        return result
+    return SourceResult(fixed + remaining, new=current if current != data else None,
+                        analysed=result.analysed, error=result.error)

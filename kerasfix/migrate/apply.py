@@ -1,0 +1,43 @@
+"""Run the layer rules over one parsed source: the libcst half of `engine.one_pass`."""
+
+from __future__ import annotations
+
+import ast
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper
+
+from kerasfix.engine import Settings, SourceResult, _invalid
+from kerasfix.migrate.facts import scan
+from kerasfix.migrate.imports import follow_imports
+from kerasfix.migrate.loader import load_rules
+from kerasfix.migrate.transformer import LayerMigrator
+
+
+def migrate(tree: ast.AST, data: bytes, settings: Settings) -> SourceResult:
+    rules = load_rules()
+    facts = scan(tree, rules)
+    if not facts.candidate:
+        return SourceResult([])
+    try:
+        module = cst.parse_module(data)
+    except cst.ParserSyntaxError as exc:
+        return _invalid(exc.raw_line, f"cannot parse: {exc.message}")
+    migrator = LayerMigrator(rules, facts, module, settings.source, settings.allowed,
+                             settings.selection)
+    new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(migrator)
+    new_module = follow_imports(new_module, migrator.renames)
+    findings = sorted(migrator.findings, key=lambda f: (f.span.line, f.span.column, f.code))
+    if new_module.code == module.code:
+        return SourceResult(findings)
+    new = new_module.bytes
+    try:
+        ast.parse(new)
+    except (SyntaxError, ValueError) as exc:  # never write what does not re-parse
+        raise InternalError(f"a fix produced code that does not parse ({exc}); "
+                            f"the file was left unchanged") from exc
+    return SourceResult(findings, new=new)
+
+
+class InternalError(RuntimeError):
+    """A kerasfix bug: reported with exit code 2, the file untouched."""

@@ -1,0 +1,154 @@
+"""The one libcst transformer that applies every layer rule to a module."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import libcst as cst
+from libcst.metadata import PositionProvider
+
+from kerasfix.diagnostics import Finding, Fix, Span
+from kerasfix.migrate.call_rewrite import Context, Outcome, rewrite
+from kerasfix.migrate.facts import FileFacts, layer_symbol
+from kerasfix.migrate.loader import RuleSet
+from kerasfix.migrate.meta import LAYER_MODULE, TRAP
+from kerasfix.names import legacy_layer_module
+from kerasfix.selection import Selection
+
+def cst_dotted(node: cst.BaseExpression) -> str | None:
+    parts = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if not isinstance(node, cst.Name):
+        return None
+    parts.append(node.value)
+    return ".".join(reversed(parts))
+
+
+@dataclass
+class Renames:
+    """What call sites did to imported names, for the import follow-up."""
+
+    bare: dict[str, str] = field(default_factory=dict)  # Convolution2D -> Conv2D
+    aliased: dict[str, str] = field(default_factory=dict)  # local alias -> new symbol
+    aliased_calls: Counter = field(default_factory=Counter)  # rewritten calls per alias
+
+
+class LayerMigrator(cst.CSTTransformer):
+    METADATA_DEPENDENCIES = (PositionProvider,)
+
+    def __init__(self, rules: RuleSet, facts: FileFacts, module: cst.Module, setting: str,
+                 allowed: frozenset[str], selection: Selection):
+        super().__init__()
+        self.rules, self.facts, self.module = rules, facts, module
+        self.setting, self.allowed, self.selection = setting, allowed, selection
+        self.findings: list[Finding] = []
+        self.renames = Renames()
+
+    def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        dotted = cst_dotted(original.func)
+        resolved = self.facts.table.resolve(dotted, self.facts.star_symbols) if dotted else None
+        symbol = layer_symbol(resolved)
+        if symbol is None:
+            return updated
+        rule = self.rules.by_symbol.get(symbol)
+        if rule is None:
+            if not symbol[:1].isupper() or self.rules.base is None:
+                return updated
+            rule = self.rules.base
+        if not self.selection.selects(rule.id):
+            return updated
+        ctx = Context(self.module, self.setting, resolved.flavour, self.facts.evidence,
+                      self.rules.evidence_keywords)
+        outcome = rewrite(rule, self.rules.base, updated, ctx)
+        new_call = self._renamed(outcome, rule, symbol, dotted, updated)
+        if outcome.reading and outcome.reading.trap and not self.selection.selects(TRAP.id):
+            return updated
+        self._report(original, outcome, rule, dotted, new_call)
+        if new_call is not None and outcome.applicability in self.allowed:
+            self._count_rename(dotted, symbol, rule)
+            return new_call
+        return updated
+
+    def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
+        """`from keras.layers.convolutional import X` -> `from keras.layers import X` (KF151)."""
+        module = cst_dotted(updated.module) if updated.module and not updated.relative else None
+        target = legacy_layer_module(module) if module else None
+        if target is None or not self.selection.selects(LAYER_MODULE.id):
+            return updated
+        new = updated.with_changes(module=cst.parse_expression(target))
+        replacement = self.module.code_for_node(new)
+        applied = "safe" in self.allowed
+        self.findings.append(Finding(
+            span=self._span(original), code=LAYER_MODULE.id,
+            message=f"`{module}` does not exist in Keras 3: every layer is in `{target}`",
+            severity="error", fix=Fix("safe", replacement, applied=applied),
+            help=f"Keras 3: `{replacement}`"))
+        return new if applied else updated
+
+    def _renamed(self, outcome: Outcome, rule, symbol: str, dotted: str,
+                 updated: cst.Call) -> cst.Call | None:
+        """The rewritten call with its class renamed where the rule renames it."""
+        call = outcome.call
+        target = rule.rename_to
+        if not target or target == symbol:
+            return call
+        if outcome.manual and call is None:
+            return None
+        call = call or updated
+        func = updated.func
+        if isinstance(func, cst.Attribute):
+            call = call.with_changes(func=func.with_changes(attr=cst.Name(target)))
+        elif dotted == symbol:
+            if target in self.facts.table.rebound:
+                return None  # the file has its own `target`: renaming would call it
+            call = call.with_changes(func=cst.Name(target))
+        outcome.changes.insert(0, f"`{symbol}` -> `{target}`")
+        return call
+
+    def _count_rename(self, dotted: str, symbol: str, rule) -> None:
+        target = rule.rename_to
+        if not target or target == symbol or "." in dotted:
+            return
+        if dotted == symbol:
+            self.renames.bare[symbol] = target
+        else:
+            self.renames.aliased[dotted] = target
+            self.renames.aliased_calls[dotted] += 1
+
+    def _span(self, node: cst.CSTNode) -> Span:
+        pos = self.get_metadata(PositionProvider, node)
+        return Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+
+    def _report(self, original: cst.Call, outcome: Outcome, rule, dotted: str,
+                new_call: cst.Call | None) -> None:
+        for manual in outcome.manual:
+            if not self.selection.selects(manual.code):
+                continue
+            node = original if manual.index < 0 else original.args[manual.index]
+            self.findings.append(Finding(
+                span=self._span(node), code=manual.code, message=manual.message,
+                severity="error", fix=None, help=None))
+        if new_call is None:
+            return
+        replacement = self.module.code_for_node(new_call)
+        applicability = outcome.applicability
+        trap = outcome.reading is not None and outcome.reading.trap
+        code = TRAP.id if trap else rule.id
+        message = _message(dotted, rule, outcome, trap)
+        self.findings.append(Finding(
+            span=self._span(original), code=code, message=message, severity="error",
+            fix=Fix(applicability, replacement, applied=applicability in self.allowed),
+            help=f"Keras 3: `{' '.join(replacement.split())}`"))
+
+
+def _message(dotted: str, rule, outcome: Outcome, trap: bool) -> str:
+    changes = "; ".join(outcome.changes + outcome.unsafe_notes)
+    if trap:
+        return (f"`{dotted}(...)`: positional arguments bind differently in Keras 1/2.0 and in "
+                f"tf.keras/Keras 3, and nothing in this file says which Keras it was written "
+                f"for. Keras 1 reading: {changes}. If the Keras 3 reading is meant, write the "
+                f"arguments as keywords, or pass --from tf.keras")
+    return f"`{dotted}(...)` needs migrating to Keras 3: {changes}"
