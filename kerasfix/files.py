@@ -1,0 +1,76 @@
+"""Finding the files to check, and writing fixed files without ever losing one."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+# Folders never worth walking into (paths given explicitly are always checked).
+SKIP_DIRS = frozenset({
+    ".git", ".hg", ".svn", "__pycache__", ".venv", "venv", ".tox", ".nox", "node_modules",
+    ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerasfix_cache", ".eggs", "build", "dist",
+    "site-packages", ".ipynb_checkpoints",
+})
+SUFFIXES = (".py", ".pyi")
+
+
+class FileChanged(OSError):
+    """The file changed on disk while kerasfix was working on it."""
+
+
+def discover(paths: list[str]) -> tuple[list[str], list[str]]:
+    """Python files under `paths` (sorted, unique), and the paths that do not exist."""
+    found: dict[str, None] = {}
+    missing = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_file():
+            found[str(path)] = None
+        elif path.is_dir():
+            for file in _walk(path):
+                found[file] = None
+        else:
+            missing.append(raw)
+    return list(found), missing
+
+
+def _walk(root: Path) -> list[str]:
+    out = []
+    seen: set[tuple[int, int]] = set()
+    for folder, dirs, files in os.walk(root, followlinks=True):
+        st = os.stat(folder)
+        if (st.st_dev, st.st_ino) in seen:  # a symlink loop: walk each folder once
+            dirs[:] = []
+            continue
+        seen.add((st.st_dev, st.st_ino))
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
+        out.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SUFFIXES))
+    return out
+
+
+def write_atomic(path: str, data: bytes, expected: bytes) -> None:
+    """Replace the file's content with `data`, through symlinks, keeping its mode bits.
+
+    The new content goes to a temporary file in the same folder, then `os.replace`s the
+    original, so a crash or Ctrl-C leaves either the old or the new file, never half of one.
+    If the file no longer holds `expected` (what kerasfix read), nothing is written.
+    """
+    real = os.path.realpath(path)
+    with open(real, "rb") as fh:
+        if fh.read() != expected:
+            raise FileChanged(f"{path} changed while kerasfix was running; not written")
+    mode = os.stat(real).st_mode
+    if not mode & 0o222:
+        raise PermissionError(f"{path} is read-only; not written")
+    folder = os.path.dirname(real) or "."
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".kerasfix-", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.chmod(tmp, mode & 0o7777)
+        os.replace(tmp, real)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,93 @@
+"""Render findings: text (ruff-like frames), concise (one line each), json."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from kerasfix.diagnostics import Finding
+from kerasfix.runner import FileResult
+
+
+def _marker(f: Finding) -> str:
+    return " [*]" if f.kind == "fixable" else ""
+
+
+def concise_line(f: Finding) -> str:
+    return f"{f.path}:{f.span.line}:{f.span.column}: {f.code}{_marker(f)} {f.message}"
+
+
+def _frame(f: Finding, lines: list[str]) -> list[str]:
+    out = [concise_line(f)]
+    if 0 < f.span.line <= len(lines):
+        text = lines[f.span.line - 1].rstrip("\r\n")
+        width = len(str(f.span.line))
+        end = f.span.end_column if f.span.end_line == f.span.line else len(text) + 1
+        carets = "^" * max(1, end - f.span.column)
+        pad = " " * width
+        out += [f"{pad} |", f"{f.span.line} | {text}", f"{pad} | {' ' * (f.span.column - 1)}{carets}"]
+    if f.help:
+        kind = " (unsafe fix: `--unsafe-fixes`)" if f.kind == "unsafe" else ""
+        out.append(f"help: {f.help}{kind}")
+    return out + [""]
+
+
+def _source_lines(path: str) -> list[str]:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return []
+
+
+def render_text(findings: list[Finding], concise: bool) -> str:
+    if concise:
+        return "".join(concise_line(f) + "\n" for f in findings)
+    out: list[str] = []
+    cache: dict[str, list[str]] = {}
+    for f in findings:
+        if f.path not in cache:
+            cache[f.path] = _source_lines(f.path)
+        out += _frame(f, cache[f.path])
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def footer(results: list[FileResult], shown: list[Finding], diff: bool = False) -> str:
+    counts = Counter(f.kind for r in results for f in r.findings if f.code != "KF000")
+    files = len({f.path for f in shown})
+    lines = []
+    if shown:
+        lines.append(f"Found {len(shown)} finding{'s' * (len(shown) != 1)} in {files} "
+                     f"file{'s' * (files != 1)}.")
+    elif not any(r.not_analysed or r.internal_error for r in results):
+        lines.append(f"All checks passed ({len(results)} file{'s' * (len(results) != 1)}).")
+    fixed = "would be fixed" if diff else "fixed"
+    parts = [f"{counts['fixed']} {fixed}"] if counts["fixed"] else []
+    parts += [f"{counts['fixable']} fixable with `kerasfix fix`"] if counts["fixable"] else []
+    parts += [f"{counts['unsafe']} more with `--unsafe-fixes`"] if counts["unsafe"] else []
+    parts += [f"{counts['manual']} need manual migration"] if counts["manual"] else []
+    if parts:
+        lines.append("  " + " · ".join(parts))
+    for label, attr in (("not analysed", "not_analysed"), ("internal error", "internal_error")):
+        bad = [r for r in results if getattr(r, attr)]
+        if bad:
+            lines.append(f"  {len(bad)} file{'s' * (len(bad) != 1)} {label}:")
+            lines += [f"    {r.path}: {getattr(r, attr)}" for r in bad]
+    return "\n".join(lines) + "\n"
+
+
+def as_json(f: Finding, names: dict[str, str]) -> dict:
+    fix = None
+    if f.fix is not None:
+        fix = {"applicability": f.fix.applicability, "applied": f.fix.applied,
+               "replacement": f.fix.replacement,
+               "location": {"line": f.span.line, "column": f.span.column},
+               "end_location": {"line": f.span.end_line, "column": f.span.end_column}}
+    return {"path": f.path, "line": f.span.line, "column": f.span.column,
+            "end_line": f.span.end_line, "end_column": f.span.end_column, "code": f.code,
+            "name": names.get(f.code, ""), "message": f.message, "severity": f.severity,
+            "fix": fix, "help": f.help}
+
+
+def render_json(findings: list[Finding], names: dict[str, str]) -> str:
+    return json.dumps([as_json(f, names) for f in findings], indent=2) + "\n"

@@ -1,0 +1,68 @@
+"""Run the engine over files, in parallel, and write what `fix` changed."""
+
+from __future__ import annotations
+
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+
+from kerasfix.diagnostics import Finding, Span
+from kerasfix.engine import Settings, run_source
+from kerasfix.files import write_atomic
+
+
+@dataclass
+class FileResult:
+    path: str
+    findings: list[Finding] = field(default_factory=list)
+    original: bytes | None = None  # kept only for --diff
+    new: bytes | None = None  # kept only for --diff
+    changed: bool = False
+    not_analysed: str = ""  # why the file could not be analysed (exit code 3)
+    internal_error: str = ""  # a kerasfix bug (exit code 2)
+
+
+def process(path: str, settings: Settings, write: bool, keep_text: bool) -> FileResult:
+    """Check or fix one file; never raises for a problem with the file itself."""
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError as exc:
+        return _unreadable(path, f"cannot read: {exc.strerror or exc}")
+    try:
+        result = run_source(data, settings)
+    except Exception as exc:  # a bug in kerasfix must not stop the other files
+        return FileResult(path, internal_error=f"internal error: {type(exc).__name__}: {exc}")
+    out = FileResult(path, [replace(f, path=path) for f in result.findings],
+                     not_analysed=result.error, changed=result.new is not None)
+    if keep_text:
+        out.original, out.new = data, result.new
+    if write and result.new is not None:
+        try:
+            write_atomic(path, result.new, data)
+        except OSError as exc:
+            out.changed = False
+            out.not_analysed = f"not written: {exc}"
+            out.findings = [replace(f, fix=replace(f.fix, applied=False)) if f.fix else f
+                            for f in out.findings]
+    return out
+
+
+def _unreadable(path: str, why: str) -> FileResult:
+    finding = Finding(Span(1, 1, 1, 1), "KF000", why, "error", None, None, path=path)
+    return FileResult(path, [finding], not_analysed=why)
+
+
+def _process_star(args: tuple) -> FileResult:
+    return process(*args)
+
+
+def run_all(paths: list[str], settings: Settings, write: bool, keep_text: bool,
+            jobs: int) -> list[FileResult]:
+    """Process files in parallel (processes: libcst work is CPU-bound), results in path order."""
+    tasks = [(p, settings, write, keep_text) for p in paths]
+    jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
+    if jobs == 1 or len(tasks) < 4:
+        return [_process_star(t) for t in tasks]
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        return list(pool.map(_process_star, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
