@@ -26,4 +26,5 @@ def run(snippet: str, *, fix: bool = True, unsafe: bool = False, source: str = "
 
 def fixed_text(snippet: str, **kw) -> str:
     result = run(snippet, **kw)
-    return unwrap((result.new or wrap(snippet).encode()).decode())
+    text = (result.new or wrap(snippet).encode()).decode()
+    return unwrap(text) if wrap(snippet) != snippet else text

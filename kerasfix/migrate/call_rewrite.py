@@ -59,7 +59,7 @@ def rewrite(rule: LayerRule, base: LayerRule | None, call: cst.Call, ctx: Contex
     items = items_of(call)
     values = [value_of(ctx.module, i.arg.value) for i in items if i.positional]
     in_call = any(i.name in ctx.evidence_keywords for i in items)
-    out.reading = choose(rule, items, values, ctx.setting, ctx.flavour, ctx.evidence or in_call)
+    out.reading = choose(rule, items, values, ctx.setting, ctx.flavour, ctx.evidence, in_call)
     items = bind(rule, items, out.reading)
     reason = _unfaithful(rule, items, ctx.module)
     if reason:

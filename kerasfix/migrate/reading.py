@@ -5,9 +5,11 @@ tf.keras and Keras 3. The policy (`--from auto`, architecture.md):
   1. positionals that mean the same under both signatures need no decision;
   2. if one reading is impossible (a literal that cannot be a value of the parameter it would
      bind to), the other one is the meaning: a safe fix;
-  3. `--from` decides; a symbol imported through tf.keras is read as tf.keras;
-  4. Keras 1 evidence in the file or in the call itself makes the Keras 1 reading safe;
-  5. otherwise the call is a trap: reported, with the Keras 1 reading as an unsafe fix.
+  3. `--from` decides;
+  4. a Keras-1-only keyword in the call itself means it never ran on anything newer;
+  5. a symbol imported through tf.keras is read as tf.keras (which never had the shim);
+  6. Keras 1 evidence elsewhere in the file makes the Keras 1 reading safe;
+  7. otherwise the call is a trap: reported, with the Keras 1 reading as an unsafe fix.
 """
 
 from __future__ import annotations
@@ -48,22 +50,27 @@ def _fits(params: tuple[str, ...], values: list[object], rule: LayerRule) -> boo
 
 
 def choose(rule: LayerRule, items: list[Item], values: list[object], setting: str,
-           flavour: str, evidence: bool) -> Reading:
-    """Decide the reading of a call's positionals (`values` are their literal values)."""
+           flavour: str, evidence: bool, in_call: bool) -> Reading:
+    """Decide the reading of a call's positionals (`values` are their literal values).
+
+    `in_call`: the call itself uses a Keras-1-only keyword, so it never ran on tf.keras or
+    Keras 3 as written; `evidence`: the file elsewhere does.
+    """
     positional = [i for i in items if i.positional]
     if any(i.arg.star == "*" for i in items):
         return Reading(KERAS3)  # binding through *args is unknowable: leave positionals alone
     if all(_agrees(rule, i) for i in range(len(positional))):
         return Reading(SAME)
     k1_fits = _fits(rule.old_positional, values, rule)
-    k3_fits = _fits(rule.new_positional, values, rule)
     if setting in ("keras1", "keras2"):
         return Reading(KERAS1 if k1_fits else KERAS3)
-    if setting == "tf.keras" or flavour == "tf.keras" or not k1_fits:
+    if setting == "tf.keras" or not k1_fits:
         return Reading(KERAS3)
-    if not k3_fits or evidence:
+    if not _fits(rule.new_positional, values, rule) or in_call:
         return Reading(KERAS1)
-    return Reading(KERAS1, trap=True)
+    if flavour == "tf.keras":
+        return Reading(KERAS3)
+    return Reading(KERAS1, trap=not evidence)
 
 
 def bind(rule: LayerRule, items: list[Item], reading: Reading) -> list[Item]:
