@@ -49,12 +49,16 @@ def _parse_error(exc: Exception) -> SourceResult:
 
 def one_pass(data: bytes, settings: Settings) -> SourceResult:
     """Analyse (and with settings.fix, rewrite) one source once."""
-    if b"keras" not in data:  # byte pre-filter: no Keras, nothing to parse
+    from kerasfix.migrate.prefilter import imports_keras, mentions_rule_token
+
+    if not imports_keras(data):  # byte pre-filter: no Keras import, nothing to parse
         return SourceResult([])
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
         return _parse_error(exc)
+    if not mentions_rule_token(data):
+        return SourceResult([])
     from kerasfix.migrate.apply import migrate  # libcst is imported only when needed
 
     return migrate(tree, data, settings)

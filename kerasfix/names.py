@@ -55,7 +55,7 @@ def canonical(qualname: str) -> Resolved | None:
 def legacy_layer_module(module: str) -> str | None:
     """`keras.layers` for `keras.layers.convolutional` (any root), else None."""
     head, sep, tail = module.rpartition(".layers.")
-    if sep and tail in LAYER_MODULES and canonical(head + ".layers") is not None:
+    if sep and tail in LAYER_MODULES and head in ROOTS:
         return head + ".layers"
     return None
 
@@ -71,6 +71,7 @@ class ImportTable:
     names: dict[str, str] = field(default_factory=dict)
     star_modules: list[str] = field(default_factory=list)
     rebound: set[str] = field(default_factory=set)
+    foreign_star: bool = False  # `from mylib import *`: a bare name may come from there
 
     def resolve(self, dotted: str, star_symbols: frozenset[str] = frozenset()) -> Resolved | None:
         """Resolve `KL.Conv2D`, `Conv2D`, `tf.keras.layers.Conv2D` to the public Keras name."""
@@ -80,7 +81,7 @@ class ImportTable:
         if head in self.names:
             full = self.names[head] + ("." + rest if rest else "")
             return canonical(full)
-        if not rest and head in star_symbols:
+        if not rest and head in star_symbols and not self.foreign_star:
             for module in self.star_modules:
                 found = canonical(module + "." + head)
                 if found is not None:
@@ -94,10 +95,10 @@ def _bind_targets(target: ast.AST, out: set[str]) -> None:
             out.add(node.id)
 
 
-def _non_import_bindings(tree: ast.AST) -> set[str]:
+def _non_import_bindings(nodes: list[ast.AST]) -> set[str]:
     """Every name the file binds other than by import: defs, classes, assignments, params."""
     out: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             out.add(node.name)
         elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
@@ -117,8 +118,8 @@ def _non_import_bindings(tree: ast.AST) -> set[str]:
     return out
 
 
-def build_import_table(tree: ast.AST) -> ImportTable:
-    """Read every import in the file (at any depth) into an ImportTable.
+def build_import_table(nodes: list[ast.AST]) -> ImportTable:
+    """Read every import in the file (`nodes`: all of its ast nodes) into an ImportTable.
 
     A name bound both by a Keras import and by anything else (a def, an assignment, an import
     from another library) is treated as not Keras: kerasfix never touches a name it cannot be
@@ -126,7 +127,7 @@ def build_import_table(tree: ast.AST) -> ImportTable:
     """
     table = ImportTable()
     foreign: set[str] = set()
-    for node in ast.walk(tree):
+    for node in nodes:
         if isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.asname:
@@ -140,11 +141,13 @@ def build_import_table(tree: ast.AST) -> ImportTable:
                 if alias.name == "*":
                     if module and canonical(module):
                         table.star_modules.append(module)
+                    else:
+                        table.foreign_star = True
                     continue
                 local = alias.asname or alias.name
                 target = f"{module}.{alias.name}" if module else None
                 _record(table, foreign, local, target)
-    table.rebound = _non_import_bindings(tree) | foreign
+    table.rebound = _non_import_bindings(nodes) | foreign
     return table
 
 

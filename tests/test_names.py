@@ -66,5 +66,5 @@ def test_canonical_maps_roots_and_legacy_modules():
 def test_try_except_fallback_imports_both_resolve():
     tree = ast.parse("try:\n    from keras.layers import Dense\nexcept ImportError:\n"
                      "    from tensorflow.keras.layers import Dense\n")
-    table = build_import_table(tree)
+    table = build_import_table(list(ast.walk(tree)))
     assert table.resolve("Dense").qualname == "keras.layers.Dense"

@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper
 
 from kerasfix.engine import Settings, SourceResult, _invalid
 from kerasfix.migrate.facts import scan
@@ -25,9 +24,8 @@ def migrate(tree: ast.AST, data: bytes, settings: Settings) -> SourceResult:
         return _invalid(exc.raw_line, f"cannot parse: {exc.message}")
     migrator = LayerMigrator(rules, facts, module, settings.source, settings.allowed,
                              settings.selection)
-    new_module = MetadataWrapper(module, unsafe_skip_copy=True).visit(migrator)
-    new_module = follow_imports(new_module, migrator.renames)
-    findings = sorted(migrator.findings, key=lambda f: (f.span.line, f.span.column, f.code))
+    new_module = follow_imports(module.visit(migrator), migrator.renames)
+    findings = sorted(migrator.findings(), key=lambda f: (f.span.line, f.span.column, f.code))
     if new_module.code == module.code:
         return SourceResult(findings)
     new = new_module.bytes

@@ -49,6 +49,7 @@ class Context:
     flavour: str  # "keras" or "tf.keras", from how the symbol was imported
     evidence: bool  # Keras 1 evidence in the file
     evidence_keywords: frozenset[str]
+    legacy: bool = False  # the symbol is not in Keras 3: its old signature is its only one
 
 
 def rewrite(rule: LayerRule, base: LayerRule | None, call: cst.Call, ctx: Context) -> Outcome:
@@ -59,7 +60,8 @@ def rewrite(rule: LayerRule, base: LayerRule | None, call: cst.Call, ctx: Contex
     items = items_of(call)
     values = [value_of(ctx.module, i.arg.value) for i in items if i.positional]
     in_call = any(i.name in ctx.evidence_keywords for i in items)
-    out.reading = choose(rule, items, values, ctx.setting, ctx.flavour, ctx.evidence, in_call)
+    setting = "keras1" if ctx.legacy else ctx.setting
+    out.reading = choose(rule, items, values, setting, ctx.flavour, ctx.evidence, in_call)
     items = bind(rule, items, out.reading)
     reason = _unfaithful(rule, items, ctx.module)
     if reason:
@@ -196,6 +198,9 @@ def _input_spec(rule, base, items, ctx, out):
         used, shape = [x for x in (length, dim) if x], f"({t}, {code_of(ctx.module, dim.arg.value)})"
     elif rule.input_spec == "embedding" and length is not None:
         used, shape = [length], f"({t},)"
+    elif rule.input_spec == "sequence" and length is not None:  # Keras 3 rejects it alone
+        out.changes.append("dropped `input_length` (Keras 1 used it only with `input_dim`)")
+        return [i for i in items if i is not length]
     else:
         return items
     if "input_shape" in by_name or "batch_input_shape" in by_name:
@@ -216,7 +221,7 @@ def _defaults(rule, base, items, ctx, out):
         out.manual.append(Manual(rule.id, -1, "the call gives " + ", ".join(
             f"`{n}`" for n in sorted(duplicates)) + " twice once renamed; keep one"))
         return None
-    if any(i.arg.star == "**" for i in items):
+    if any(i.starred for i in items):  # `*args` / `**kwargs` may already give them
         return items
     for name, code in rule.defaults.items():
         if name not in names:

@@ -22,7 +22,7 @@ def _segments(code: str, tree: ast.expr, keys: tuple[str, ...]) -> list[str] | N
                 return None
             found[key.value] = ast.get_source_segment(code, value)
         return [found.get(k, "0") for k in keys]
-    if isinstance(tree, ast.Tuple) and len(tree.elts) == len(keys) == 4:
+    if isinstance(tree, (ast.Tuple, ast.List)) and len(tree.elts) == len(keys) == 4:
         return [ast.get_source_segment(code, e) for e in tree.elts]
     return []
 

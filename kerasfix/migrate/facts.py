@@ -7,6 +7,7 @@ import ast
 from dataclasses import dataclass
 
 from kerasfix.migrate.loader import RuleSet
+from kerasfix.migrate.reading import agrees
 from kerasfix.names import (ImportTable, Resolved, build_import_table, canonical, dotted_name,
                             legacy_layer_module)
 
@@ -37,17 +38,19 @@ def _named_evidence(table: ImportTable, rules: RuleSet) -> bool:
 
 
 def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
-    table = build_import_table(tree)
+    nodes = list(ast.walk(tree))  # walked once: the walk, not the checks, is what costs
+    table = build_import_table(nodes)
     star = rules.layer_names
     evidence = _named_evidence(table, rules)
-    candidate = bool(table.star_modules) and _any_star_use(tree, table, star)
-    for node in ast.walk(tree):
+    candidate = False
+    for node in nodes:
         if not isinstance(node, ast.Call):
             continue
         dotted = dotted_name(node.func)
         resolved = table.resolve(dotted, star) if dotted else None
-        if layer_symbol(resolved):
-            candidate = True
+        symbol = layer_symbol(resolved)
+        if symbol and not candidate:
+            candidate = might_fire(rules, symbol, node)
         keras_call = resolved is not None or (
             isinstance(node.func, ast.Attribute) and node.func.attr in rules.evidence_methods)
         if keras_call and not evidence:
@@ -57,9 +60,22 @@ def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
     return FileFacts(table, star, evidence, candidate or _layer_imports(table))
 
 
-def _any_star_use(tree: ast.AST, table: ImportTable, star: frozenset[str]) -> bool:
-    return any(isinstance(n, ast.Name) and n.id in star and n.id not in table.rebound
-               for n in ast.walk(tree))
+def might_fire(rules: RuleSet, symbol: str, call: ast.Call) -> bool:
+    """Could any rule change or report this call? A cheap over-approximation, so that
+    modern code never pays for a libcst parse."""
+    rule = rules.by_symbol.get(symbol)
+    base_removed = set(rules.base.removed) if rules.base else set()
+    if rule is None:
+        return symbol[:1].isupper() and any(k.arg in base_removed for k in call.keywords)
+    if rule.manual or rule.defaults or (rule.rename_to and rule.rename_to != symbol):
+        return True
+    touched = rule.touched_keywords | (base_removed - set(rule.accepts))
+    if any(k.arg in touched for k in call.keywords):
+        return True
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    old = rule.old_positional
+    return any(not agrees(rule, i) or i < len(old) and old[i] in rule.touched_keywords
+               for i in range(len(positional)))
 
 
 def _layer_imports(table: ImportTable) -> bool:

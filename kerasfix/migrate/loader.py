@@ -33,6 +33,7 @@ class RuleSet:
     evidence_methods: frozenset[str]
     layer_names: frozenset[str]  # every bare name `from keras.layers import *` can bind
     evidence_names: frozenset[str]
+    keras3_names: frozenset[str] = frozenset()  # `dir(keras.layers)` of Keras 3
 
 
 def _index(rules: list[LayerRule]) -> dict:
@@ -85,4 +86,5 @@ def load_rules(directory: str | None = None) -> RuleSet:
         evidence_methods=frozenset(evidence.get("methods", [])),
         evidence_names=frozenset(evidence.get("names", [])),
         layer_names=keras3_layers | frozenset(_index(list(layers))) | {"merge", "Merge"},
+        keras3_names=keras3_layers,
     )

@@ -29,7 +29,7 @@ class Reading:
     trap: bool = False  # both readings plausible and nothing says which: unsafe fix only
 
 
-def _agrees(rule: LayerRule, i: int) -> bool:
+def agrees(rule: LayerRule, i: int) -> bool:
     """Does positional i mean the same parameter in the old and the new signature?"""
     old, new = rule.old_positional, rule.new_positional
     if i >= len(new):
@@ -59,7 +59,7 @@ def choose(rule: LayerRule, items: list[Item], values: list[object], setting: st
     positional = [i for i in items if i.positional]
     if any(i.arg.star == "*" for i in items):
         return Reading(KERAS3)  # binding through *args is unknowable: leave positionals alone
-    if all(_agrees(rule, i) for i in range(len(positional))):
+    if all(agrees(rule, i) for i in range(len(positional))):
         return Reading(SAME)
     k1_fits = _fits(rule.old_positional, values, rule)
     if setting in ("keras1", "keras2"):

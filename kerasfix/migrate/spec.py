@@ -7,6 +7,7 @@ which names Keras 3 arguments. The engine applies the steps in one fixed order (
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -72,6 +73,16 @@ class LayerRule:
         if self.manual:
             return "manual"
         return "unsafe" if self.unsafe else "safe"
+
+    @functools.cached_property
+    def touched_keywords(self) -> frozenset[str]:
+        """Every old keyword some step of this rule reads (for the cheap pre-check)."""
+        keys = set(self.args) | set(self.values) | set(self.drop_if) | set(self.drop)
+        keys |= set(self.drop_unsafe) | set(self.removed) | set(self.convert)
+        keys |= {k for case in self.unfaithful for k in case.when}
+        if self.input_spec:
+            keys |= {"input_dim", "input_length"}
+        return frozenset(keys)
 
     def new_name(self, old: str) -> tuple[str, ...]:
         """The Keras 3 keyword(s) an old keyword becomes (itself when unchanged)."""

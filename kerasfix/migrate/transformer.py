@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
-from libcst.metadata import PositionProvider
+from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kerasfix.diagnostics import Finding, Fix, Span
 from kerasfix.migrate.call_rewrite import Context, Outcome, rewrite
@@ -36,15 +36,19 @@ class Renames:
     aliased_calls: Counter = field(default_factory=Counter)  # rewritten calls per alias
 
 
+_NOWHERE = Span(0, 0, 0, 0)
+
+
 class LayerMigrator(cst.CSTTransformer):
-    METADATA_DEPENDENCIES = (PositionProvider,)
+    """Visits the module itself (no metadata wrapper): positions cost a whole-module codegen,
+    so they are computed afterwards, and only for files with findings."""
 
     def __init__(self, rules: RuleSet, facts: FileFacts, module: cst.Module, setting: str,
                  allowed: frozenset[str], selection: Selection):
         super().__init__()
         self.rules, self.facts, self.module = rules, facts, module
         self.setting, self.allowed, self.selection = setting, allowed, selection
-        self.findings: list[Finding] = []
+        self.pending: list[tuple[cst.CSTNode, Finding]] = []
         self.renames = Renames()
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
@@ -60,8 +64,9 @@ class LayerMigrator(cst.CSTTransformer):
             rule = self.rules.base
         if not self.selection.selects(rule.id):
             return updated
+        keras3 = self.rules.keras3_names
         ctx = Context(self.module, self.setting, resolved.flavour, self.facts.evidence,
-                      self.rules.evidence_keywords)
+                      self.rules.evidence_keywords, legacy=bool(keras3) and symbol not in keras3)
         outcome = rewrite(rule, self.rules.base, updated, ctx)
         new_call = self._renamed(outcome, rule, symbol, dotted, updated)
         if outcome.reading and outcome.reading.trap and not self.selection.selects(TRAP.id):
@@ -81,11 +86,11 @@ class LayerMigrator(cst.CSTTransformer):
         new = updated.with_changes(module=cst.parse_expression(target))
         replacement = self.module.code_for_node(new)
         applied = "safe" in self.allowed
-        self.findings.append(Finding(
-            span=self._span(original), code=LAYER_MODULE.id,
+        self._add(
+            original, code=LAYER_MODULE.id,
             message=f"`{module}` does not exist in Keras 3: every layer is in `{target}`",
             severity="error", fix=Fix("safe", replacement, applied=applied),
-            help=f"Keras 3: `{replacement}`"))
+            help=f"Keras 3: `{replacement}`")
         return new if applied else updated
 
     def _renamed(self, outcome: Outcome, rule, symbol: str, dotted: str,
@@ -118,9 +123,20 @@ class LayerMigrator(cst.CSTTransformer):
             self.renames.aliased[dotted] = target
             self.renames.aliased_calls[dotted] += 1
 
-    def _span(self, node: cst.CSTNode) -> Span:
-        pos = self.get_metadata(PositionProvider, node)
-        return Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+    def _add(self, node: cst.CSTNode, **fields) -> None:
+        self.pending.append((node, Finding(span=_NOWHERE, **fields)))
+
+    def findings(self) -> list[Finding]:
+        """The findings, located in the original module."""
+        if not self.pending:
+            return []
+        positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        out = []
+        for node, finding in self.pending:
+            pos = positions[node]
+            span = Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
+            out.append(replace(finding, span=span))
+        return out
 
     def _report(self, original: cst.Call, outcome: Outcome, rule, dotted: str,
                 new_call: cst.Call | None) -> None:
@@ -128,9 +144,8 @@ class LayerMigrator(cst.CSTTransformer):
             if not self.selection.selects(manual.code):
                 continue
             node = original if manual.index < 0 else original.args[manual.index]
-            self.findings.append(Finding(
-                span=self._span(node), code=manual.code, message=manual.message,
-                severity="error", fix=None, help=None))
+            self._add(node, code=manual.code, message=manual.message, severity="error",
+                      fix=None, help=None)
         if new_call is None:
             return
         replacement = self.module.code_for_node(new_call)
@@ -138,10 +153,10 @@ class LayerMigrator(cst.CSTTransformer):
         trap = outcome.reading is not None and outcome.reading.trap
         code = TRAP.id if trap else rule.id
         message = _message(dotted, rule, outcome, trap)
-        self.findings.append(Finding(
-            span=self._span(original), code=code, message=message, severity="error",
+        self._add(
+            original, code=code, message=message, severity="error",
             fix=Fix(applicability, replacement, applied=applicability in self.allowed),
-            help=f"Keras 3: `{' '.join(replacement.split())}`"))
+            help=f"Keras 3: `{' '.join(replacement.split())}`")
 
 
 def _message(dotted: str, rule, outcome: Outcome, trap: bool) -> str:

@@ -1,0 +1,55 @@
+"""Imports follow the rewrite: the user's style kept, no unused import, no duplicate."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.harness import fixed_text
+
+C = "Convolution2D(8, 3, 3, border_mode='same')"
+F = "Conv2D(8, (3, 3), padding='same')"
+
+
+@pytest.mark.parametrize("before, after", [
+    (f"from keras.layers import Convolution2D, MaxPooling2D\n{C}\n",
+     f"from keras.layers import Conv2D, MaxPooling2D\n{F}\n"),
+    # Conv2D already imported: drop the old name, add no duplicate
+    (f"from keras.layers import Conv2D, Convolution2D\n{C}\nConv2D(4, 3)\n",
+     f"from keras.layers import Conv2D\n{F}\nConv2D(4, 3)\n"),
+    (f"from keras.layers import Conv2D\nfrom keras.layers import Convolution2D\n{C}\n",
+     f"from keras.layers import Conv2D\n{F}\n"),
+    # the old name is still used elsewhere (isinstance): keep it, add the new one beside it
+    (f"from keras.layers import Convolution2D\n{C}\nisinstance(l, Convolution2D)\n",
+     f"from keras.layers import Convolution2D, Conv2D\n{F}\nisinstance(l, Convolution2D)\n"),
+    # parenthesised, multi-line, with a trailing comma and a comment
+    (f"from keras.layers import (\n    Dense,  # dense\n    Convolution2D,\n)\n{C}\n",
+     f"from keras.layers import (\n    Dense,  # dense\n    Conv2D,\n)\n{F}\n"),
+    # an alias: the call keeps the alias, the import renames the class
+    (f"from keras.layers import Convolution2D as Conv\nConv(8, 3, 3, border_mode='same')\n",
+     f"from keras.layers import Conv2D as Conv\nConv(8, (3, 3), padding='same')\n"),
+    # try/except fallback imports both follow
+    (f"try:\n    from keras.layers import Convolution2D\nexcept ImportError:\n"
+     f"    from tensorflow.keras.layers import Convolution2D\n{C}\n",
+     f"try:\n    from keras.layers import Conv2D\nexcept ImportError:\n"
+     f"    from tensorflow.keras.layers import Conv2D\n{F}\n"),
+    # Keras 1 submodule paths become keras.layers
+    (f"from keras.layers.convolutional import Convolution2D, MaxPooling2D\n{C}\n",
+     f"from keras.layers import Conv2D, MaxPooling2D\n{F}\n"),
+])
+def test_imports_follow(before, after):
+    assert fixed_text(before) == after
+
+
+def test_unconverted_call_keeps_its_import():
+    source = ("from keras.layers import Convolution2D\n"
+              "Convolution2D(8, 3, 3, border_mode='full')\n" + C + "\n")
+    assert fixed_text(source) == ("from keras.layers import Convolution2D, Conv2D\n"
+                                  "Convolution2D(8, 3, 3, border_mode='full')\n" + F + "\n")
+
+
+def test_alias_with_an_unconverted_use_is_kept():
+    source = ("from keras.layers import Convolution2D as Conv\n"
+              "Conv(8, 3, 3, border_mode='full')\nConv(8, 3, 3, border_mode='same')\n")
+    out = fixed_text(source)
+    assert out.startswith("from keras.layers import Convolution2D as Conv\n")
+    assert "Conv(8, (3, 3), padding='same')" in out
