@@ -23,6 +23,8 @@ def explain(rule) -> str:
     out = [f"# {rule.id} {rule.name}", "", rule.summary, "", f"Fix: {rule.fix}"]
     if rule.symbols:
         out.append("Symbols: " + ", ".join(f"`keras.layers.{s}`" for s in rule.symbols))
+    for note in getattr(rule, "unsafe_when", []):
+        out.append(f"Unsafe fix when it drops {note}")
     if getattr(rule, "rename_to", ""):
         out.append(f"Keras 3 class: `keras.layers.{rule.rename_to}`")
     examples = [e for e in rule.examples if e.before and not e.flag]

@@ -35,6 +35,14 @@ F = "Conv2D(8, (3, 3), padding='same')"
     # Keras 1 submodule paths become keras.layers
     (f"from keras.layers.convolutional import Convolution2D, MaxPooling2D\n{C}\n",
      f"from keras.layers import Conv2D, MaxPooling2D\n{F}\n"),
+    # a Keras 1 layer submodule imported as a module
+    ("from keras.layers import Dense, recurrent\nrecurrent.LSTM(4)\nDense(2)\n",
+     "from keras.layers import Dense\nfrom keras import layers as recurrent\n"
+     "recurrent.LSTM(4)\nDense(2)\n"),
+    ("import keras.layers.core\nkeras.layers.core.Dense(3)\n",
+     "import keras.layers\nkeras.layers.Dense(3)\n"),
+    ("import tensorflow.keras.layers.recurrent as rec\nrec.LSTM(4)\n",
+     "import tensorflow.keras.layers as rec\nrec.LSTM(4)\n"),
 ])
 def test_imports_follow(before, after):
     assert fixed_text(before) == after

@@ -58,6 +58,10 @@ def rewrite(rule: LayerRule, base: LayerRule | None, call: cst.Call, ctx: Contex
         out.manual.append(Manual(rule.id, -1, rule.manual))
         return out
     items = items_of(call)
+    if ctx.legacy and rule.rename_to and any(i.starred for i in items):
+        out.manual.append(Manual(rule.id, -1, f"`*args`/`**kwargs` cannot be mapped onto the "
+                                 f"Keras 3 `{rule.rename_to}` signature: write them out"))
+        return out
     values = [value_of(ctx.module, i.arg.value) for i in items if i.positional]
     in_call = any(i.name in ctx.evidence_keywords for i in items)
     setting = "keras1" if ctx.legacy else ctx.setting

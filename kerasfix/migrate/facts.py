@@ -44,6 +44,8 @@ def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
     evidence = _named_evidence(table, rules)
     candidate = False
     for node in nodes:
+        if isinstance(node, ast.Import):
+            candidate = candidate or any(legacy_layer_module(a.name) for a in node.names)
         if not isinstance(node, ast.Call):
             continue
         dotted = dotted_name(node.func)
@@ -80,5 +82,6 @@ def might_fire(rules: RuleSet, symbol: str, call: ast.Call) -> bool:
 
 def _layer_imports(table: ImportTable) -> bool:
     """An import from a Keras 1 layer submodule is itself something to fix."""
-    modules = [t.rpartition(".")[0] for t in table.names.values()] + table.star_modules
+    targets = list(table.names.values())
+    modules = targets + [t.rpartition(".")[0] for t in targets] + table.star_modules
     return any(legacy_layer_module(m) for m in modules)

@@ -8,7 +8,8 @@ from collections import Counter
 
 import libcst as cst
 
-from kerasfix.migrate.transformer import Renames, cst_dotted
+from kerasfix.migrate.transformer import Renames
+from kerasfix.migrate.transformer_util import cst_dotted
 from kerasfix.names import canonical
 
 

@@ -74,6 +74,11 @@ class LayerRule:
             return "manual"
         return "unsafe" if self.unsafe else "safe"
 
+    @property
+    def unsafe_when(self) -> list[str]:
+        """Notes of the arguments whose removal makes a fix of this rule unsafe."""
+        return [f"`{k}`: {v}" for k, v in self.drop_unsafe.items()]
+
     @functools.cached_property
     def touched_keywords(self) -> frozenset[str]:
         """Every old keyword some step of this rule reads (for the cheap pre-check)."""

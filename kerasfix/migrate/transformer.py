@@ -12,20 +12,11 @@ from kerasfix.diagnostics import Finding, Fix, Span
 from kerasfix.migrate.call_rewrite import Context, Outcome, rewrite
 from kerasfix.migrate.facts import FileFacts, layer_symbol
 from kerasfix.migrate.loader import RuleSet
+from kerasfix.migrate import module_paths
 from kerasfix.migrate.meta import LAYER_MODULE, TRAP
+from kerasfix.migrate.transformer_util import cst_dotted
 from kerasfix.names import legacy_layer_module
 from kerasfix.selection import Selection
-
-def cst_dotted(node: cst.BaseExpression) -> str | None:
-    parts = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if not isinstance(node, cst.Name):
-        return None
-    parts.append(node.value)
-    return ".".join(reversed(parts))
-
 
 @dataclass
 class Renames:
@@ -78,17 +69,44 @@ class LayerMigrator(cst.CSTTransformer):
         return updated
 
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
-        """`from keras.layers.convolutional import X` -> `from keras.layers import X` (KF151)."""
-        module = cst_dotted(updated.module) if updated.module and not updated.relative else None
-        target = legacy_layer_module(module) if module else None
-        if target is None or not self.selection.selects(LAYER_MODULE.id):
+        new = module_paths.fix_import_from(updated)
+        if new is None:
             return updated
-        new = updated.with_changes(module=cst.parse_expression(target))
-        replacement = self.module.code_for_node(new)
+        result = new[0] if len(new) == 1 else cst.FlattenSentinel(new)
+        return self._module_fix(original, updated, result, cst_dotted(updated.module))
+
+    def leave_Import(self, original: cst.Import, updated: cst.Import):
+        new = module_paths.fix_import(updated)
+        if new is None:
+            return updated
+        return self._module_fix(original, updated, new, "a Keras 1 layer submodule")
+
+    def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
+        dotted = cst_dotted(original)
+        target = module_paths.fix_path(dotted, self.facts.table) if dotted else None
+        if target is None:
+            return updated
+        return self._module_fix(original, updated, cst.parse_expression(target), dotted)
+
+    def leave_SimpleStatementLine(self, original, updated):
+        """An import split in two by leave_ImportFrom goes on two lines, not `a; b`."""
+        if len(original.body) != 1 or len(updated.body) < 2:
+            return updated
+        lines = [updated.with_changes(body=[updated.body[0].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])]
+        lines += [cst.SimpleStatementLine(body=[s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
+                  for s in updated.body[1:]]
+        return cst.FlattenSentinel(lines)
+
+    def _module_fix(self, original, updated, new, what: str):
+        """Report KF151 for a Keras 1 layer submodule, and apply the fix when allowed."""
+        if not self.selection.selects(LAYER_MODULE.id):
+            return updated
+        nodes = list(new) if isinstance(new, cst.FlattenSentinel) else [new]
+        replacement = "; ".join(self.module.code_for_node(n) for n in nodes)
         applied = "safe" in self.allowed
         self._add(
             original, code=LAYER_MODULE.id,
-            message=f"`{module}` does not exist in Keras 3: every layer is in `{target}`",
+            message=f"`{what}` does not exist in Keras 3: every layer is in `keras.layers`",
             severity="error", fix=Fix("safe", replacement, applied=applied),
             help=f"Keras 3: `{replacement}`")
         return new if applied else updated
