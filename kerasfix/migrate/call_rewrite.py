@@ -126,6 +126,9 @@ def _map_values(rule, base, items, ctx, out):
             new = table[value]
             out.changes.append(f"`{value!r}` -> `{new!r}`")
             item = with_value(item, replace_literal(item.arg.value, new))
+            if item.name in rule.drop or item.name in rule.drop_unsafe:  # a mapped value stays
+                result.extend(_renamed(rule, item, out))
+                continue
         result.append(item)
     return result
 
@@ -227,11 +230,19 @@ def _defaults(rule, base, items, ctx, out):
         return None
     if any(i.starred for i in items):  # `*args` / `**kwargs` may already give them
         return items
-    for name, code in rule.defaults.items():
+    table = {**rule.defaults, **(rule.keras1_defaults if _keras1_code(ctx, out) else {})}
+    for name, code in table.items():
         if name not in names:
             items = items + [new_keyword(name, cst.parse_expression(code))]
             out.changes.append(f"added `{name}={code}` (the old default)")
     return items
+
+
+def _keras1_code(ctx: Context, out: Outcome) -> bool:
+    """Keras 1/2 code: by `--from`, by its positionals, or by Keras 1 evidence in the file."""
+    if ctx.setting in ("keras1", "keras2") or out.reading.which == KERAS1:
+        return True
+    return ctx.setting == "auto" and ctx.flavour != "tf.keras" and ctx.evidence
 
 
 def _repositionalise(rule: LayerRule, items: list[Item]) -> list[Item]:

@@ -69,7 +69,8 @@ def might_fire(rules: RuleSet, symbol: str, call: ast.Call) -> bool:
     base_removed = set(rules.base.removed) if rules.base else set()
     if rule is None:
         return symbol[:1].isupper() and any(k.arg in base_removed for k in call.keywords)
-    if rule.manual or rule.defaults or (rule.rename_to and rule.rename_to != symbol):
+    if rule.manual or rule.defaults or rule.keras1_defaults or (
+            rule.rename_to and rule.rename_to != symbol):
         return True
     touched = rule.touched_keywords | (base_removed - set(rule.accepts))
     if any(k.arg in touched for k in call.keywords):

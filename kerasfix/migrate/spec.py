@@ -1,8 +1,8 @@
 """The schema of a declarative layer rule (one `[[rule]]` in rules/*.toml), validated at load.
 
-Every table is keyed by the OLD argument name (tf_upgrade_v2's invariant), except `defaults`,
-which names Keras 3 arguments. The engine applies the steps in one fixed order (see
-`call_rewrite.py`); the TOML cannot reorder them.
+Every table is keyed by the OLD argument name (tf_upgrade_v2's invariant), except `defaults`
+and `keras1_defaults`, which name Keras 3 arguments. The engine applies the steps in one fixed
+order (see `call_rewrite.py`); the TOML cannot reorder them.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ class LayerRule:
     input_spec: str = ""
     convert: dict = field(default_factory=dict)
     defaults: dict = field(default_factory=dict)
+    keras1_defaults: dict = field(default_factory=dict)  # added only to Keras 1/2 code
     kinds: dict = field(default_factory=dict)
     manual: str = ""
     unsafe: str = ""
@@ -97,7 +98,7 @@ class LayerRule:
 
 _LIST_KEYS = {"symbols", "old_positional", "new_positional", "accepts"}
 _DICT_KEYS = {"args", "values", "drop_if", "drop", "drop_unsafe", "removed", "convert",
-              "defaults", "kinds"}
+              "defaults", "keras1_defaults", "kinds"}
 _STR_KEYS = {"id", "name", "summary", "rename_to", "input_spec", "manual", "unsafe"}
 _OTHER_KEYS = {"fold", "unfaithful", "example", "ok", "base", "notes"}
 ALLOWED = _LIST_KEYS | _DICT_KEYS | _STR_KEYS | _OTHER_KEYS
