@@ -33,10 +33,14 @@ def explain(rule) -> str:
         for e in examples:
             flag = f"  (with --from {e.source})" if e.source != "auto" else ""
             flag += "  (unsafe fix)" if e.unsafe else ""
-            out += [f"    {e.before}{flag}", f"    -> {e.after}", ""]
+            out += [_indent(e.before) + flag, "  ->", _indent(e.after), ""]
     flagged = [e for e in rule.examples if e.flag]
     if flagged:
-        out += ["## Reported, left for a human", ""] + [f"    {e.flag}" for e in flagged] + [""]
+        out += ["## Reported, left for a human", ""] + [_indent(e.flag) for e in flagged] + [""]
     if rule.oks:
-        out += ["## Left alone", ""] + [f"    {e.before}" for e in rule.oks] + [""]
+        out += ["## Left alone", ""] + [_indent(e.before) for e in rule.oks] + [""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _indent(code: str) -> str:
+    return "\n".join("    " + line for line in code.splitlines())

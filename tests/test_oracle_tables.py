@@ -131,11 +131,14 @@ def _runnable(example) -> bool:
     return not _plan(example.after)[2]
 
 
-@pytest.mark.parametrize("rule,example", AFTER_CASES)
+# Examples using names bound outside the snippet cannot run alone; they are left out here
+# and counted by test_after_examples_are_mostly_executed.
+RUNNABLE_AFTER = [p for p in AFTER_CASES if _runnable(p.values[1])]
+
+
+@pytest.mark.parametrize("rule,example", RUNNABLE_AFTER)
 def test_after_example_builds(rule, example):
-    code, namespace, skip = _plan(example.after)
-    if skip:
-        pytest.skip(skip)
+    code, namespace, _ = _plan(example.after)
     tree = ast.parse(code)
     last = tree.body[-1]
     with warnings.catch_warnings():
@@ -152,8 +155,8 @@ def test_after_example_builds(rule, example):
 
 
 def test_after_examples_are_mostly_executed():
-    """The skip above must not hollow the test out: most `after`s are self-contained calls."""
-    ran = [p for p in AFTER_CASES if _runnable(p.values[1])]
+    """Leaving some out must not hollow the test out: most `after`s are self-contained calls."""
+    ran = RUNNABLE_AFTER
     print(f"\n{len(ran)} of {len(AFTER_CASES)} before/after examples exec'd in Keras 3")
     assert len(AFTER_CASES) > 0
     assert len(ran) >= 0.6 * len(AFTER_CASES), (
@@ -528,9 +531,9 @@ def test_symbols_exist_exactly_when_the_tables_say(rule):
         assert rule.rename_to in KERAS3_NAMES
 
 
-@pytest.mark.skipif(BASE is None, reason="no base-layer record")
 def test_base_removed_keywords_are_rejected_by_layer():
     """The base record's claim: Keras 3 `Layer.__init__` rejects these keywords."""
+    assert BASE is not None, "rules/layers_base.toml must define the base-layer record"
     for old in BASE.removed:
         with pytest.raises(ValueError, match=old):
             keras.layers.Layer(**{old: OLD_SAMPLES.get(old, 1)})
@@ -550,9 +553,8 @@ def test_keras_layers_toml_is_complete():
     """The table documents Keras 3.15.1; on another Keras this tells what to update."""
     unlisted = sorted(public_layer_names() - set(KERAS3_NAMES))
     if keras.__version__ != TABLE_KERAS_VERSION:
-        if unlisted:
-            pytest.skip(f"Keras {keras.__version__} (table: {TABLE_KERAS_VERSION}) adds "
-                        f"{unlisted}")
+        # A newer Keras may add layers; names it dropped are caught by the test above.
+        print(f"Keras {keras.__version__} (table: {TABLE_KERAS_VERSION}) adds {unlisted}")
         return
     assert not unlisted, f"keras.layers names missing from keras_layers.toml: {unlisted}"
 

@@ -71,7 +71,11 @@ class LayerRule:
     @property
     def fix(self) -> str:
         """The most a fix of this rule can be: safe, unsafe or manual (docs and `rules`)."""
-        if self.manual:
+        rebinds = bool(self.old_positional) and self.old_positional != self.new_positional
+        rewrites = (self.rename_to, rebinds, self.fold, self.args, self.values,
+                    self.drop_if, self.drop, self.drop_unsafe, self.convert, self.defaults,
+                    self.keras1_defaults, self.input_spec)
+        if self.manual or not any(rewrites):
             return "manual"
         return "unsafe" if self.unsafe else "safe"
 
