@@ -71,7 +71,9 @@ class LayerRule:
     @property
     def fix(self) -> str:
         """The most a fix of this rule can be: safe, unsafe or manual (docs and `rules`)."""
-        rebinds = bool(self.old_positional) and self.old_positional != self.new_positional
+        new = self.new_positional
+        rebinds = any(i >= len(new) or new[i] not in self.new_name(old)
+                      for i, old in enumerate(self.old_positional))
         rewrites = (self.rename_to, rebinds, self.fold, self.args, self.values,
                     self.drop_if, self.drop, self.drop_unsafe, self.convert, self.defaults,
                     self.keras1_defaults, self.input_spec)
