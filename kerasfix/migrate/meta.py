@@ -34,7 +34,7 @@ TRAP = MetaRule(
     "build today. `--from keras1` makes it safe; `--from tf.keras` keeps the Keras 3 reading.",
     "unsafe",
     examples=(Example(before="Conv2D(32, 3, 3)", after="Conv2D(32, (3, 3))", unsafe=True),
-              Example(flag="Conv2D(32, 3, 3)", message="bind differently")),
+              Example(flag="Conv2D(32, 3, 3)", message="read as `filters, kernel_size, strides`")),
     oks=(Example(before="Conv2D(32, 3, strides=3)", after="Conv2D(32, 3, strides=3)"),
          Example(before="Conv2D(32, (3, 3), (2, 2))", after="Conv2D(32, (3, 3), (2, 2))")))
 

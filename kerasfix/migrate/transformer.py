@@ -170,18 +170,26 @@ class LayerMigrator(cst.CSTTransformer):
         applicability = outcome.applicability
         trap = outcome.reading is not None and outcome.reading.trap
         code = TRAP.id if trap else rule.id
-        message = _message(dotted, rule, outcome, trap)
+        shown = " ".join(replacement.split())
+        if trap:
+            positional = sum(1 for a in original.args if a.keyword is None and not a.star)
+            message = _trap_message(dotted, rule, positional)
+            help_text = (f"if written for Keras 1 or 2.0-2.3: `{shown}` (or run with --from "
+                         f"keras1); if the Keras 3 reading is meant, pass those arguments by "
+                         f"keyword (or run with --from tf.keras)")
+        else:
+            changes = "; ".join(outcome.changes + outcome.unsafe_notes)
+            message = f"`{dotted}(...)` needs migrating to Keras 3: {changes}"
+            help_text = f"Keras 3: `{shown}`"
         self._add(
             original, code=code, message=message, severity="error",
             fix=Fix(applicability, replacement, applied=applicability in self.allowed),
-            help=f"Keras 3: `{' '.join(replacement.split())}`")
+            help=help_text)
 
 
-def _message(dotted: str, rule, outcome: Outcome, trap: bool) -> str:
-    changes = "; ".join(outcome.changes + outcome.unsafe_notes)
-    if trap:
-        return (f"`{dotted}(...)`: positional arguments bind differently in Keras 1/2.0 and in "
-                f"tf.keras/Keras 3, and nothing in this file says which Keras it was written "
-                f"for. Keras 1 reading: {changes}. If the Keras 3 reading is meant, write the "
-                f"arguments as keywords, or pass --from tf.keras")
-    return f"`{dotted}(...)` needs migrating to Keras 3: {changes}"
+def _trap_message(dotted: str, rule, positional: int) -> str:
+    old = ", ".join(rule.old_positional[:positional])
+    new = ", ".join(rule.new_positional[:positional])
+    return (f"`{dotted}(...)` has positional arguments that Keras 1 and Keras 2.0-2.3 read as "
+            f"`{old}` but tf.keras and Keras 3 read as `{new}`; nothing in this file says "
+            f"which Keras it was written for")
