@@ -6,6 +6,8 @@ Nothing here touches the file system; `runner.py` reads and writes.
 from __future__ import annotations
 
 import ast
+import io
+import tokenize
 from dataclasses import dataclass, field
 
 from kerasfix.diagnostics import Finding, Span
@@ -47,18 +49,36 @@ def _parse_error(exc: Exception) -> SourceResult:
     return _invalid(1, f"cannot decode: {exc}")
 
 
+def _decode_error(data: bytes) -> SourceResult | None:
+    """KF000 when the bytes do not decode by their BOM / PEP 263 cookie (default UTF-8)."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        data.decode(encoding)
+    except SyntaxError as exc:  # an unknown or mismatched coding cookie
+        return _invalid(exc.lineno or 1, f"cannot decode: {exc.msg}")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        return _invalid(line, f"cannot decode as {exc.encoding}: byte {data[exc.start]:#04x}")
+    return None
+
+
 def one_pass(data: bytes, settings: Settings) -> SourceResult:
     """Analyse (and with settings.fix, rewrite) one source once."""
     from kerasfix.migrate.prefilter import imports_keras, mentions_rule_token
 
-    if not imports_keras(data):  # byte pre-filter: no Keras import, nothing to parse
+    # Byte pre-filters: without a Keras import and a token some rule is about, there is
+    # nothing to report, and parsing would be the whole cost of the run.
+    if not imports_keras(data):
+        return SourceResult([])
+    undecodable = _decode_error(data)  # cheap, and an unreadable Keras file is always news
+    if undecodable is not None:
+        return undecodable
+    if not mentions_rule_token(data):
         return SourceResult([])
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
         return _parse_error(exc)
-    if not mentions_rule_token(data):
-        return SourceResult([])
     from kerasfix.migrate.apply import migrate  # libcst is imported only when needed
 
     return migrate(tree, data, settings)

@@ -77,7 +77,7 @@ def might_fire(rules: RuleSet, symbol: str, call: ast.Call) -> bool:
         return True
     positional = [a for a in call.args if not isinstance(a, ast.Starred)]
     old = rule.old_positional
-    return any(not agrees(rule, i) or i < len(old) and old[i] in rule.touched_keywords
+    return any(not agrees(rule, i) or i < len(old) and old[i] in rule.value_keywords
                for i in range(len(positional)))
 
 

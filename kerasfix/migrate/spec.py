@@ -96,6 +96,13 @@ class LayerRule:
             keys |= {"input_dim", "input_length"}
         return frozenset(keys)
 
+    @functools.cached_property
+    def value_keywords(self) -> frozenset[str]:
+        """Old keywords whose value (not just name) a step may change or report on."""
+        keys = set(self.values) | set(self.drop_if) | set(self.convert) | set(self.drop)
+        keys |= set(self.drop_unsafe) | set(self.removed)
+        return frozenset(keys | {k for case in self.unfaithful for k in case.when})
+
     def new_name(self, old: str) -> tuple[str, ...]:
         """The Keras 3 keyword(s) an old keyword becomes (itself when unchanged)."""
         target = self.args.get(old, old)
