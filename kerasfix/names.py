@@ -72,11 +72,17 @@ class ImportTable:
     star_modules: list[str] = field(default_factory=list)
     rebound: set[str] = field(default_factory=set)
     foreign_star: bool = False  # `from mylib import *`: a bare name may come from there
+    # Local names of each function, defs in source order: a parameter `Dense` hides the
+    # import inside that function only.
+    function_scopes: list[frozenset[str]] = field(default_factory=list)
 
-    def resolve(self, dotted: str, star_symbols: frozenset[str] = frozenset()) -> Resolved | None:
-        """Resolve `KL.Conv2D`, `Conv2D`, `tf.keras.layers.Conv2D` to the public Keras name."""
+    def resolve(self, dotted: str, star_symbols: frozenset[str] = frozenset(),
+                local: frozenset[str] = frozenset()) -> Resolved | None:
+        """Resolve `KL.Conv2D`, `Conv2D`, `tf.keras.layers.Conv2D` to the public Keras name.
+
+        `local`: names bound in the enclosing functions of the reference."""
         head, _, rest = dotted.partition(".")
-        if head in self.rebound:
+        if head in self.rebound or head in local:
             return None
         if head in self.names:
             full = self.names[head] + ("." + rest if rest else "")
@@ -95,30 +101,48 @@ def _bind_targets(target: ast.AST, out: set[str]) -> None:
             out.add(node.id)
 
 
-def _non_import_bindings(nodes: list[ast.AST]) -> set[str]:
-    """Every name the file binds other than by import: defs, classes, assignments, params."""
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)
+
+
+def _bindings(node: ast.AST, out: set[str]) -> None:
+    """The names one node binds other than by import: defs, classes, assignments, params."""
+    if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        out.add(node.name)
+    elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+        for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+            _bind_targets(target, out)
+    elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
+        _bind_targets(node.target, out)
+    elif isinstance(node, ast.withitem) and node.optional_vars is not None:
+        _bind_targets(node.optional_vars, out)
+    elif isinstance(node, ast.arg):
+        out.add(node.arg)
+    elif isinstance(node, ast.ExceptHandler) and node.name:
+        out.add(node.name)
+    elif isinstance(node, ast.NamedExpr):
+        _bind_targets(node.target, out)
+
+
+def _scope_bindings(roots: list[ast.AST]) -> frozenset[str]:
+    """Names bound in one scope: below `roots`, not inside nested defs, classes or lambdas."""
     out: set[str] = set()
-    for node in nodes:
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-            out.add(node.name)
-        elif isinstance(node, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-            for target in targets:
-                _bind_targets(target, out)
-        elif isinstance(node, (ast.For, ast.AsyncFor, ast.comprehension)):
-            _bind_targets(node.target, out)
-        elif isinstance(node, ast.withitem) and node.optional_vars is not None:
-            _bind_targets(node.optional_vars, out)
-        elif isinstance(node, ast.arg):
-            out.add(node.arg)
-        elif isinstance(node, ast.ExceptHandler) and node.name:
-            out.add(node.name)
-        elif isinstance(node, ast.NamedExpr):
-            _bind_targets(node.target, out)
-    return out
+    stack = list(roots)
+    while stack:
+        node = stack.pop()
+        _bindings(node, out)
+        if not isinstance(node, _SCOPES):
+            stack.extend(ast.iter_child_nodes(node))
+    return frozenset(out)
 
 
-def build_import_table(nodes: list[ast.AST]) -> ImportTable:
+def _function_scopes(nodes: list[ast.AST]) -> list[frozenset[str]]:
+    """Each function's local names (params and assignments), in source order of the defs."""
+    defs = sorted((n for n in nodes if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))),
+                  key=lambda n: (n.lineno, n.col_offset))
+    return [_scope_bindings([n.args] + n.body) for n in defs]
+
+
+def build_import_table(tree: ast.Module, nodes: list[ast.AST]) -> ImportTable:
     """Read every import in the file (`nodes`: all of its ast nodes) into an ImportTable.
 
     A name bound both by a Keras import and by anything else (a def, an assignment, an import
@@ -147,7 +171,8 @@ def build_import_table(nodes: list[ast.AST]) -> ImportTable:
                 local = alias.asname or alias.name
                 target = f"{module}.{alias.name}" if module else None
                 _record(table, foreign, local, target)
-    table.rebound = _non_import_bindings(nodes) | foreign
+    table.rebound = set(_scope_bindings(tree.body)) | foreign
+    table.function_scopes = _function_scopes(nodes)
     return table
 
 

@@ -66,5 +66,35 @@ def test_canonical_maps_roots_and_legacy_modules():
 def test_try_except_fallback_imports_both_resolve():
     tree = ast.parse("try:\n    from keras.layers import Dense\nexcept ImportError:\n"
                      "    from tensorflow.keras.layers import Dense\n")
-    table = build_import_table(list(ast.walk(tree)))
+    table = build_import_table(tree, list(ast.walk(tree)))
     assert table.resolve("Dense").qualname == "keras.layers.Dense"
+
+
+@pytest.mark.parametrize("source, expected", [
+    # a method named like the new class does not hide the module-level import
+    ("from keras.layers import Convolution2D\nclass R:\n    def Conv2D(self, a):\n        pass\n"
+     "x = Convolution2D(32, 3, 3, border_mode='same')\n",
+     "from keras.layers import Conv2D\nclass R:\n    def Conv2D(self, a):\n        pass\n"
+     "x = Conv2D(32, (3, 3), padding='same')\n"),
+    # a parameter hides the import inside its function only
+    ("from keras.layers import Dense\ndef head(x, Dense=None):\n    return Dense(output_dim=3)\n"
+     "y = Dense(output_dim=10)\n",
+     "from keras.layers import Dense\ndef head(x, Dense=None):\n    return Dense(output_dim=3)\n"
+     "y = Dense(units=10)\n"),
+    # the file's own Conv2D: keep the alias Keras 3 still has, fix the arguments
+    ("from keras.layers import Convolution2D\ndef Conv2D(*a, **k):\n    pass\n"
+     "Convolution2D(32, 3, 3, border_mode='same')\n",
+     "from keras.layers import Convolution2D\ndef Conv2D(*a, **k):\n    pass\n"
+     "Convolution2D(32, (3, 3), padding='same')\n"),
+])
+def test_scopes(source, expected):
+    assert fixed_text(source) == expected
+
+
+def test_removed_class_whose_new_name_is_taken_is_reported():
+    from tests.harness import run
+    source = ("from keras.layers import AtrousConvolution2D\ndef Conv2D():\n    pass\n"
+              "AtrousConvolution2D(8, 3, 3, atrous_rate=(2, 2))\n")
+    result = run(source)
+    assert result.new is None
+    assert any("defines its own `Conv2D`" in f.message for f in result.findings)

@@ -39,7 +39,7 @@ def _named_evidence(table: ImportTable, rules: RuleSet) -> bool:
 
 def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
     nodes = list(ast.walk(tree))  # walked once: the walk, not the checks, is what costs
-    table = build_import_table(nodes)
+    table = build_import_table(tree, nodes)
     star = rules.layer_names
     evidence = _named_evidence(table, rules)
     candidate = False

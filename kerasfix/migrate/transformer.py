@@ -9,7 +9,7 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kerasfix.diagnostics import Finding, Fix, Span
-from kerasfix.migrate.call_rewrite import Context, Outcome, rewrite
+from kerasfix.migrate.call_rewrite import Context, Manual, Outcome, rewrite
 from kerasfix.migrate.facts import FileFacts, layer_symbol
 from kerasfix.migrate.loader import RuleSet
 from kerasfix.migrate import module_paths
@@ -41,10 +41,28 @@ class LayerMigrator(cst.CSTTransformer):
         self.setting, self.allowed, self.selection = setting, allowed, selection
         self.pending: list[tuple[cst.CSTNode, Finding]] = []
         self.renames = Renames()
+        self.scopes: list[frozenset[str]] = [frozenset()]  # names local to enclosing defs
+        self.defs_seen = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        # Defs are met in source order, as names.function_scopes lists them.
+        scopes = self.facts.table.function_scopes
+        local = scopes[self.defs_seen] if self.defs_seen < len(scopes) else frozenset()
+        self.defs_seen += 1
+        self.scopes.append(self.scopes[-1] | local)
+
+    def leave_FunctionDef(self, original, updated):
+        self.scopes.pop()
+        return updated
+
+    def _taken(self, name: str) -> bool:
+        """Is `name` bound by the file itself where we are (so it is not Keras' class)?"""
+        return name in self.facts.table.rebound or name in self.scopes[-1]
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
         dotted = cst_dotted(original.func)
-        resolved = self.facts.table.resolve(dotted, self.facts.star_symbols) if dotted else None
+        table, star = self.facts.table, self.facts.star_symbols
+        resolved = table.resolve(dotted, star, self.scopes[-1]) if dotted else None
         symbol = layer_symbol(resolved)
         if symbol is None:
             return updated
@@ -64,7 +82,7 @@ class LayerMigrator(cst.CSTTransformer):
             return updated
         self._report(original, outcome, rule, dotted, new_call)
         if new_call is not None and outcome.applicability in self.allowed:
-            self._count_rename(dotted, symbol, rule)
+            self._count_rename(dotted, symbol, rule, cst_dotted(new_call.func))
             return new_call
         return updated
 
@@ -124,19 +142,30 @@ class LayerMigrator(cst.CSTTransformer):
         func = updated.func
         if isinstance(func, cst.Attribute):
             call = call.with_changes(func=func.with_changes(attr=cst.Name(target)))
+        elif dotted == symbol and self._taken(target):
+            return self._name_taken(outcome, rule, symbol)
         elif dotted == symbol:
-            if target in self.facts.table.rebound:
-                return None  # the file has its own `target`: renaming would call it
             call = call.with_changes(func=cst.Name(target))
         outcome.changes.insert(0, f"`{symbol}` -> `{target}`")
         return call
 
-    def _count_rename(self, dotted: str, symbol: str, rule) -> None:
+    def _name_taken(self, outcome: Outcome, rule, symbol: str) -> cst.Call | None:
+        """The file defines its own `rule.rename_to`: keep the old name if Keras 3 still has
+        it, else leave the call to a human."""
+        if symbol in self.rules.keras3_names:
+            return outcome.call
+        outcome.manual.append(Manual(rule.id, -1, (
+            f"`{symbol}` is not in Keras 3 and this file defines its own `{rule.rename_to}`: "
+            f"import `keras.layers.{rule.rename_to}` under another name and call that")))
+        return None
+
+    def _count_rename(self, dotted: str, symbol: str, rule, now: str | None) -> None:
         target = rule.rename_to
         if not target or target == symbol or "." in dotted:
             return
         if dotted == symbol:
-            self.renames.bare[symbol] = target
+            if now == target:  # not when the file's own `target` kept the old name
+                self.renames.bare[symbol] = target
         else:
             self.renames.aliased[dotted] = target
             self.renames.aliased_calls[dotted] += 1
