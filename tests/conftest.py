@@ -1,0 +1,20 @@
+"""Shared pytest configuration.
+
+`pytest --update-goldens` rewrites fixtures/legacy/*.expected.py from what `kerasfix fix` does
+today instead of comparing with them. Review the result with `git diff` before committing:
+a golden file is a claim that every line of it is right (architecture.md R6.2).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-goldens", action="store_true", default=False,
+                     help="rewrite fixtures/legacy/*.expected.py instead of comparing with them")
+
+
+@pytest.fixture
+def update_goldens(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-goldens"))
