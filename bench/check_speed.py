@@ -56,7 +56,8 @@ def main() -> None:
     print(f"kerasfix --version: {best_of(kerasfix + ['--version'], 5):.3f} s")
     t = best_of(kerasfix + ["check", str(folder), "--output-format", "concise"])
     print(f"kerasfix check (default jobs): {t:.2f} s  ({lines / t:,.0f} lines/s)")
-    ruff = shutil.which("ruff")
+    beside = Path(sys.executable).parent / "ruff"
+    ruff = shutil.which("ruff") or (str(beside) if beside.exists() else None)
     if ruff:
         r = best_of([ruff, "check", "--no-cache", "--isolated", "--quiet", str(folder)])
         print(f"ruff check --no-cache --isolated (default rules): {r:.2f} s")

@@ -10,6 +10,7 @@ from kerasfix.engine import Settings, SourceResult, _invalid
 from kerasfix.migrate.facts import scan
 from kerasfix.migrate.imports import follow_imports
 from kerasfix.migrate.loader import load_rules
+from kerasfix.migrate.positions import Locator
 from kerasfix.migrate.transformer import LayerMigrator
 
 
@@ -22,11 +23,13 @@ def migrate(tree: ast.AST, data: bytes, settings: Settings) -> SourceResult:
         module = cst.parse_module(data)
     except cst.ParserSyntaxError as exc:
         return _invalid(exc.raw_line, f"cannot parse: {exc.message}")
+    locator = Locator(facts.nodes, module.code)
     migrator = LayerMigrator(rules, facts, module, settings.source, settings.allowed,
-                             settings.selection)
+                             settings.selection, locator)
     new_module = follow_imports(module.visit(migrator), migrator.renames)
     findings = sorted(migrator.findings(), key=lambda f: (f.span.line, f.span.column, f.code))
-    if new_module.code == module.code:
+    applied = any(f.fix is not None and f.fix.applied for f in findings)
+    if not applied or new_module.code == module.code:  # rendering code costs: only if fixed
         return SourceResult(findings)
     new = new_module.bytes
     try:

@@ -45,13 +45,32 @@ def items_of(call: cst.Call) -> list[Item]:
 
 
 def value_of(module: cst.Module, node: cst.BaseExpression) -> object:
-    """The literal value of a CST expression (kinds.literal semantics)."""
-    code = module.code_for_node(node)
-    try:
-        tree = ast.parse("(" + code + "\n)", mode="eval")
-    except SyntaxError:
-        return kinds.literal(None)
-    return kinds.literal(tree.body)
+    """The literal value of a CST expression (kinds.literal semantics), read off the nodes
+    themselves: rendering code to re-parse it would cost more than the whole rule."""
+    if isinstance(node, (cst.Integer, cst.Float, cst.SimpleString, cst.ConcatenatedString)):
+        value = node.evaluated_value
+        return kinds.literal(None) if value is None else value
+    if isinstance(node, cst.Name) and node.value in ("True", "False", "None"):
+        return {"True": True, "False": False, "None": None}[node.value]
+    if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, cst.Minus):
+        inner = value_of(module, node.expression)
+        return -inner if isinstance(inner, (int, float)) and not isinstance(inner, bool) else inner
+    if isinstance(node, (cst.Tuple, cst.List)):
+        items = [value_of(module, e.value) if isinstance(e, cst.Element) else kinds.literal(None)
+                 for e in node.elements]
+        return tuple(items) if isinstance(node, cst.Tuple) else items
+    if isinstance(node, cst.Dict):
+        return {}
+    return kinds.literal(None)
+
+
+def tuple_of(values: list[cst.BaseExpression]) -> cst.Tuple:
+    """`(a, b)`, or `(a,)` for one value."""
+    tight = cst.Comma(whitespace_after=cst.SimpleWhitespace(""))
+    elements = [cst.Element(v) for v in values]
+    if len(elements) == 1:
+        elements = [elements[0].with_changes(comma=tight)]
+    return cst.Tuple(elements)
 
 
 def code_of(module: cst.Module, node: cst.CSTNode) -> str:

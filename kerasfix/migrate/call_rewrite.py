@@ -15,7 +15,7 @@ import libcst as cst
 
 from kerasfix.migrate import kinds
 from kerasfix.migrate.arguments import (Item, code_of, items_of, new_keyword, render,
-                                        replace_literal, value_of, with_value)
+                                        replace_literal, tuple_of, value_of, with_value)
 from kerasfix.migrate.converters import CONVERTERS
 from kerasfix.migrate.reading import KERAS1, SAME, Reading, bind, choose
 from kerasfix.migrate.spec import LayerRule
@@ -155,9 +155,9 @@ def _fold(rule, base, items, ctx, out):
         if len(found) != len(sources):
             continue
         by_name = {i.name: i for i in found}
-        parts = ", ".join(code_of(ctx.module, by_name[s].arg.value) for s in sources)
         first, last = found[0], found[-1]
-        arg = first.arg.with_changes(value=cst.parse_expression(f"({parts})"), comma=last.arg.comma)
+        value = tuple_of([by_name[s].arg.value for s in sources])
+        arg = first.arg.with_changes(value=value, comma=last.arg.comma)
         folded = Item(name=into, arg=arg, positional=all(i.positional for i in found), new=True,
                       index=first.index)
         items = [folded if i is first else i for i in items if i is first or i not in found]
@@ -200,11 +200,11 @@ def _input_spec(rule, base, items, ctx, out):
     """Keras 1 `input_dim`/`input_length` -> one `input_shape` (K1I02, K1I08)."""
     by_name = {i.name: i for i in items}
     length, dim = by_name.get("input_length"), by_name.get("input_dim")
-    t = code_of(ctx.module, length.arg.value) if length else "None"
+    steps = length.arg.value if length else cst.Name("None")
     if rule.input_spec == "sequence" and dim is not None:
-        used, shape = [x for x in (length, dim) if x], f"({t}, {code_of(ctx.module, dim.arg.value)})"
+        used, shape = [x for x in (length, dim) if x], tuple_of([steps, dim.arg.value])
     elif rule.input_spec == "embedding" and length is not None:
-        used, shape = [length], f"({t},)"
+        used, shape = [length], tuple_of([steps])
     elif rule.input_spec == "sequence" and length is not None:  # Keras 3 rejects it alone
         out.changes.append("dropped `input_length` (Keras 1 used it only with `input_dim`)")
         return [i for i in items if i is not length]
@@ -216,8 +216,9 @@ def _input_spec(rule, base, items, ctx, out):
         return None
     first = min(used, key=lambda i: i.index)
     merged = replace(first, name="input_shape", positional=False, new=True,
-                     arg=first.arg.with_changes(value=cst.parse_expression(shape)))
-    out.changes.append(f"`{'`, `'.join(i.name for i in used)}` -> `input_shape={shape}`")
+                     arg=first.arg.with_changes(value=shape))
+    shown = code_of(ctx.module, shape)
+    out.changes.append(f"`{'`, `'.join(i.name for i in used)}` -> `input_shape={shown}`")
     return [merged if i is first else i for i in items if i is first or i not in used]
 
 

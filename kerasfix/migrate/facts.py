@@ -18,6 +18,7 @@ class FileFacts:
     star_symbols: frozenset[str]
     evidence: bool
     candidate: bool
+    nodes: list  # every ast node of the file (for positions)
 
 
 def layer_symbol(resolved: Resolved | None) -> str | None:
@@ -59,7 +60,7 @@ def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
             evidence = any(k.arg in rules.evidence_keywords for k in node.keywords)
         if resolved and resolved.qualname in rules.evidence_names:
             evidence = True
-    return FileFacts(table, star, evidence, candidate or _layer_imports(table))
+    return FileFacts(table, star, evidence, candidate or _layer_imports(table), nodes)
 
 
 def might_fire(rules: RuleSet, symbol: str, call: ast.Call) -> bool:

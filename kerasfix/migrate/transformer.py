@@ -14,6 +14,7 @@ from kerasfix.migrate.facts import FileFacts, layer_symbol
 from kerasfix.migrate.loader import RuleSet
 from kerasfix.migrate import module_paths
 from kerasfix.migrate.meta import LAYER_MODULE, TRAP
+from kerasfix.migrate.positions import Locator
 from kerasfix.migrate.transformer_util import cst_dotted
 from kerasfix.names import legacy_layer_module
 from kerasfix.selection import Selection
@@ -35,11 +36,12 @@ class LayerMigrator(cst.CSTTransformer):
     so they are computed afterwards, and only for files with findings."""
 
     def __init__(self, rules: RuleSet, facts: FileFacts, module: cst.Module, setting: str,
-                 allowed: frozenset[str], selection: Selection):
+                 allowed: frozenset[str], selection: Selection, locator: Locator):
         super().__init__()
         self.rules, self.facts, self.module = rules, facts, module
         self.setting, self.allowed, self.selection = setting, allowed, selection
-        self.pending: list[tuple[cst.CSTNode, Finding]] = []
+        self.pending: list[tuple[cst.CSTNode, int, Finding]] = []
+        self.locator = locator
         self.renames = Renames()
         self.scopes: list[frozenset[str]] = [frozenset()]  # names local to enclosing defs
         self.defs_seen = 0
@@ -170,29 +172,42 @@ class LayerMigrator(cst.CSTTransformer):
             self.renames.aliased[dotted] = target
             self.renames.aliased_calls[dotted] += 1
 
-    def _add(self, node: cst.CSTNode, **fields) -> None:
-        self.pending.append((node, Finding(span=_NOWHERE, **fields)))
+    def _add(self, node: cst.CSTNode, arg: int = -1, **fields) -> None:
+        """A finding at `node`, or at its `arg`-th argument."""
+        self.pending.append((node, arg, Finding(span=_NOWHERE, **fields)))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        self.locator.see(node)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
+        self.locator.see(node)
+        return False  # nothing inside is a call; its names are not ast Attributes either
+
+    def visit_Import(self, node: cst.Import) -> bool:
+        self.locator.see(node)
+        return False
+
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        self.locator.see(node)
 
     def findings(self) -> list[Finding]:
-        """The findings, located in the original module."""
-        if not self.pending:
-            return []
-        positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
-        out = []
-        for node, finding in self.pending:
-            pos = positions[node]
-            span = Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
-            out.append(replace(finding, span=span))
-        return out
+        """The findings, located in the original module (from the ast tree when it can be
+        matched, else with libcst's PositionProvider)."""
+        spans = [self.locator.span(node, arg) for node, arg, _ in self.pending]
+        if None in spans:
+            positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(
+                PositionProvider)
+            spans = [_span(positions[node.args[arg] if arg >= 0 else node])
+                     for node, arg, _ in self.pending]
+        return [replace(finding, span=span) for span, (_, _, finding) in zip(spans, self.pending)]
 
     def _report(self, original: cst.Call, outcome: Outcome, rule, dotted: str,
                 new_call: cst.Call | None) -> None:
         for manual in outcome.manual:
             if not self.selection.selects(manual.code):
                 continue
-            node = original if manual.index < 0 else original.args[manual.index]
-            self._add(node, code=manual.code, message=manual.message, severity="error",
-                      fix=None, help=None)
+            self._add(original, manual.index, code=manual.code, message=manual.message,
+                      severity="error", fix=None, help=None)
         if new_call is None:
             return
         replacement = self.module.code_for_node(new_call)
@@ -222,3 +237,7 @@ def _trap_message(dotted: str, rule, positional: int) -> str:
     return (f"`{dotted}(...)` has positional arguments that Keras 1 and Keras 2.0-2.3 read as "
             f"`{old}` but tf.keras and Keras 3 read as `{new}`; nothing in this file says "
             f"which Keras it was written for")
+
+
+def _span(pos) -> Span:
+    return Span(pos.start.line, pos.start.column + 1, pos.end.line, pos.end.column + 1)
