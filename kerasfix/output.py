@@ -25,7 +25,8 @@ def _frame(f: Finding, lines: list[str]) -> list[str]:
         end = f.span.end_column if f.span.end_line == f.span.line else len(text) + 1
         carets = "^" * max(1, end - f.span.column)
         pad = " " * width
-        out += [f"{pad} |", f"{f.span.line} | {text}", f"{pad} | {' ' * (f.span.column - 1)}{carets}"]
+        marker = " " * (f.span.column - 1) + carets
+        out += [f"{pad} |", f"{f.span.line} | {text}", f"{pad} | {marker}"]
     if f.help:
         kind = " (unsafe fix: `--unsafe-fixes`)" if f.kind == "unsafe" else ""
         out.append(f"help: {f.help}{kind}")

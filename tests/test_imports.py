@@ -25,8 +25,8 @@ F = "Conv2D(8, (3, 3), padding='same')"
     (f"from keras.layers import (\n    Dense,  # dense\n    Convolution2D,\n)\n{C}\n",
      f"from keras.layers import (\n    Dense,  # dense\n    Conv2D,\n)\n{F}\n"),
     # an alias: the call keeps the alias, the import renames the class
-    (f"from keras.layers import Convolution2D as Conv\nConv(8, 3, 3, border_mode='same')\n",
-     f"from keras.layers import Conv2D as Conv\nConv(8, (3, 3), padding='same')\n"),
+    ("from keras.layers import Convolution2D as Conv\nConv(8, 3, 3, border_mode='same')\n",
+     "from keras.layers import Conv2D as Conv\nConv(8, (3, 3), padding='same')\n"),
     # try/except fallback imports both follow
     (f"try:\n    from keras.layers import Convolution2D\nexcept ImportError:\n"
      f"    from tensorflow.keras.layers import Convolution2D\n{C}\n",

@@ -6,7 +6,6 @@ survive), the name it is bound to, and whether the user wrote it positionally.
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, replace
 
 import libcst as cst

@@ -13,11 +13,19 @@ from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
-from kerasfix.migrate import kinds
-from kerasfix.migrate.arguments import (Item, code_of, items_of, new_keyword, render,
-                                        replace_literal, tuple_of, value_of, with_value)
+from kerasfix.migrate.arguments import (
+    Item,
+    code_of,
+    items_of,
+    new_keyword,
+    render,
+    replace_literal,
+    tuple_of,
+    value_of,
+    with_value,
+)
 from kerasfix.migrate.converters import CONVERTERS
-from kerasfix.migrate.reading import KERAS1, SAME, Reading, bind, choose
+from kerasfix.migrate.reading import KERAS1, Reading, bind, choose
 from kerasfix.migrate.spec import LayerRule
 
 
@@ -109,7 +117,8 @@ def _holds(items: list[Item], name: str, test: object, module: cst.Module) -> bo
 def _drop_if(rule, base, items, ctx, out):
     kept = []
     for item in items:
-        if _old(item, rule.drop_if) and value_of(ctx.module, item.arg.value) in rule.drop_if[item.name]:
+        value = value_of(ctx.module, item.arg.value)
+        if _old(item, rule.drop_if) and value in rule.drop_if[item.name]:
             shown = code_of(ctx.module, item.arg.value)
             out.changes.append(f"dropped `{item.name}={shown}` (no effect)")
             continue

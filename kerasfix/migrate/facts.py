@@ -8,8 +8,14 @@ from dataclasses import dataclass
 
 from kerasfix.migrate.loader import RuleSet
 from kerasfix.migrate.reading import agrees
-from kerasfix.names import (ImportTable, Resolved, build_import_table, canonical, dotted_name,
-                            legacy_layer_module)
+from kerasfix.names import (
+    ImportTable,
+    Resolved,
+    build_import_table,
+    canonical,
+    dotted_name,
+    legacy_layer_module,
+)
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,8 @@ def fix_import_from(node: cst.ImportFrom) -> list[cst.ImportFrom] | None:
     found = canonical(module)
     if found is None or found.qualname != "keras.layers" or isinstance(node.names, cst.ImportStar):
         return None
-    legacy = [a for a in node.names if isinstance(a.name, cst.Name) and a.name.value in LAYER_MODULES]
+    legacy = [a for a in node.names
+              if isinstance(a.name, cst.Name) and a.name.value in LAYER_MODULES]
     if not legacy:
         return None
     keep = [a for a in node.names if a not in legacy]

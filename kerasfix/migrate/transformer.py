@@ -9,15 +9,15 @@ import libcst as cst
 from libcst.metadata import MetadataWrapper, PositionProvider
 
 from kerasfix.diagnostics import Finding, Fix, Span
+from kerasfix.migrate import module_paths
 from kerasfix.migrate.call_rewrite import Context, Manual, Outcome, rewrite
 from kerasfix.migrate.facts import FileFacts, layer_symbol
 from kerasfix.migrate.loader import RuleSet
-from kerasfix.migrate import module_paths
 from kerasfix.migrate.meta import LAYER_MODULE, TRAP
 from kerasfix.migrate.positions import Locator
 from kerasfix.migrate.transformer_util import cst_dotted
-from kerasfix.names import legacy_layer_module
 from kerasfix.selection import Selection
+
 
 @dataclass
 class Renames:
@@ -112,9 +112,9 @@ class LayerMigrator(cst.CSTTransformer):
         """An import split in two by leave_ImportFrom goes on two lines, not `a; b`."""
         if len(original.body) != 1 or len(updated.body) < 2:
             return updated
-        lines = [updated.with_changes(body=[updated.body[0].with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])]
-        lines += [cst.SimpleStatementLine(body=[s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT)])
-                  for s in updated.body[1:]]
+        body = [s.with_changes(semicolon=cst.MaybeSentinel.DEFAULT) for s in updated.body]
+        lines = [updated.with_changes(body=body[:1])]
+        lines += [cst.SimpleStatementLine(body=[s]) for s in body[1:]]
         return cst.FlattenSentinel(lines)
 
     def _module_fix(self, original, updated, new, what: str):
