@@ -119,6 +119,37 @@ def _exit_code(results, shown, missing, diff, exit_zero) -> int:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+@click.option("--data-format", type=click.Choice(["channels_last", "channels_first"]),
+              default="channels_last", show_default=True,
+              help="The default image_data_format to trace under (keras.json's setting).")
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+def shapes(files, data_format, output_format) -> None:
+    """Print every model's layers and output shapes, computed statically."""
+    from kerasfix.shapes import report
+    from kerasfix.shapes.api import trace_source
+
+    items, status = [], 0
+    for path in files:
+        try:
+            with open(path, "rb") as fh:
+                traces = trace_source(fh.read(), data_format)
+        except (OSError, SyntaxError, ValueError) as exc:
+            click.echo(f"kerasfix: {path}: cannot analyse: {exc}", err=True)
+            status = 3
+            continue
+        if output_format == "json":
+            items += report.as_json(path, traces)
+        else:
+            click.echo(report.as_text(path, traces), nl=False)
+        if any(t.failed for t in traces):
+            status = max(status, 1)
+    if output_format == "json":
+        click.echo(report.render_json(items), nl=False)
+    sys.exit(status)
+
+
+@main.command()
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def rules(output_format) -> None:
     """List every rule: code, name, fix, summary."""

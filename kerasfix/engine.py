@@ -73,7 +73,7 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
     undecodable = _decode_error(data)  # cheap, and an unreadable Keras file is always news
     if undecodable is not None:
         return undecodable
-    if not mentions_rule_token(data):
+    if not mentions_rule_token(data) and not _builds_models(data):
         return SourceResult([])
     try:
         tree = ast.parse(data)
@@ -81,7 +81,19 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
         return _parse_error(exc)
     from kerasfix.migrate.apply import migrate  # libcst is imported only when needed
 
-    return migrate(tree, data, settings)
+    result = migrate(tree, data, settings)
+    if _builds_models(data) and settings.selection.selects_any("KF5"):
+        from kerasfix.shapes.checker import check_tree
+
+        shapes = [f for f in check_tree(tree) if settings.selection.selects(f.code)]
+        result.findings = sorted(result.findings + shapes,
+                                 key=lambda f: (f.span.line, f.span.column, f.code))
+    return result
+
+
+def _builds_models(data: bytes) -> bool:
+    """Shape checking only where a model is built: a cheap byte test first."""
+    return b"Sequential" in data or b"Input" in data or b"Model" in data
 
 
 def run_source(data: bytes, settings: Settings) -> SourceResult:

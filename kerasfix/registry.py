@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from kerasfix.migrate.loader import load_rules
 from kerasfix.migrate.meta import META_RULES
+from kerasfix.shapes.codes import SHAPE_RULES
 
 
 def all_rules() -> list:
     rules = load_rules()
-    found = list(rules.layers) + list(META_RULES) + ([rules.base] if rules.base else [])
+    found = list(rules.layers) + list(META_RULES) + list(SHAPE_RULES)
+    found += [rules.base] if rules.base else []
     return sorted(found, key=lambda r: r.id)
 
 

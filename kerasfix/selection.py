@@ -33,6 +33,12 @@ class Selection:
 
         return cls(split(select), split(ignore))
 
+    def selects_any(self, prefix: str) -> bool:
+        """Could some code starting with `prefix` be selected (is the family worth running)?"""
+        chosen = not self.select or any(
+            s == "ALL" or s.startswith(prefix) or prefix.startswith(s) for s in self.select)
+        return chosen and not any(_matches(s, prefix) for s in self.ignore)
+
     def selects(self, code: str) -> bool:
         if code == "KF000":
             return True  # not selectable or suppressible: an unread file is always reported

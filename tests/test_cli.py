@@ -123,3 +123,13 @@ def test_version_is_fast_and_never_imports_keras():
     version = subprocess.run([sys.executable, "-m", "kerasfix", "--version"],
                              capture_output=True, text=True)
     assert version.returncode == 0 and "kerasfix" in version.stdout
+
+
+def test_a_keras3_only_keyword_rules_out_the_keras1_reading(tmp_path):
+    """`padding=` did not exist in Keras 1, and Keras 2's shim refused it next to Keras 1
+    positionals: `Conv2D(32, 3, 3, padding='same')` means strides=3, so no trap and no fix."""
+    path = tmp_path / "t.py"
+    source = "from keras.layers import Conv2D\nConv2D(32, 3, 3, padding='same')\n"
+    path.write_text(source)
+    result = invoke("fix", path, "--unsafe-fixes")
+    assert result.exit_code == 0 and path.read_text() == source

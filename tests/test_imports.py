@@ -39,6 +39,9 @@ F = "Conv2D(8, (3, 3), padding='same')"
     ("from keras.layers import Dense, recurrent\nrecurrent.LSTM(4)\nDense(2)\n",
      "from keras.layers import Dense\nfrom keras import layers as recurrent\n"
      "recurrent.LSTM(4)\nDense(2)\n"),
+    # ...but `merge` from keras.layers is Keras 1's function, not a module
+    ("from keras.layers import Input, merge, Convolution2D\n" + C + "\n",
+     "from keras.layers import Input, merge, Conv2D\n" + F + "\n"),
     ("import keras.layers.core\nkeras.layers.core.Dense(3)\n",
      "import keras.layers\nkeras.layers.Dense(3)\n"),
     ("import tensorflow.keras.layers.recurrent as rec\nrec.LSTM(4)\n",

@@ -55,7 +55,7 @@ class Context:
     module: cst.Module
     setting: str  # --from
     flavour: str  # "keras" or "tf.keras", from how the symbol was imported
-    evidence: bool  # Keras 1 evidence in the file
+    evidence: str  # which Keras the file shows signs of: "keras1", "keras3" or ""
     evidence_keywords: frozenset[str]
     legacy: bool = False  # the symbol is not in Keras 3: its old signature is its only one
 
@@ -73,7 +73,10 @@ def rewrite(rule: LayerRule, base: LayerRule | None, call: cst.Call, ctx: Contex
     values = [value_of(ctx.module, i.arg.value) for i in items if i.positional]
     in_call = any(i.name in ctx.evidence_keywords for i in items)
     setting = "keras1" if ctx.legacy else ctx.setting
-    out.reading = choose(rule, items, values, setting, ctx.flavour, ctx.evidence, in_call)
+    starred = any(i.arg.star == "*" for i in items)
+    keywords = [i.name for i in items if not i.positional and i.name]
+    out.reading = choose(rule, values, keywords, starred, setting, ctx.flavour, ctx.evidence,
+                         in_call)
     items = bind(rule, items, out.reading)
     reason = _unfaithful(rule, items, ctx.module)
     if reason:
@@ -252,7 +255,7 @@ def _keras1_code(ctx: Context, out: Outcome) -> bool:
     """Keras 1/2 code: by `--from`, by its positionals, or by Keras 1 evidence in the file."""
     if ctx.setting in ("keras1", "keras2") or out.reading.which == KERAS1:
         return True
-    return ctx.setting == "auto" and ctx.flavour != "tf.keras" and ctx.evidence
+    return ctx.setting == "auto" and ctx.flavour != "tf.keras" and ctx.evidence == "keras1"
 
 
 def _repositionalise(rule: LayerRule, items: list[Item]) -> list[Item]:

@@ -22,7 +22,7 @@ from kerasfix.names import (
 class FileFacts:
     table: ImportTable
     star_symbols: frozenset[str]
-    evidence: bool
+    evidence: str  # which Keras the file shows signs of: "keras1", "keras3", or "" (neither or both)
     candidate: bool
     nodes: list  # every ast node of the file (for positions)
 
@@ -49,7 +49,7 @@ def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
     table = build_import_table(tree, nodes)
     star = rules.layer_names
     evidence = _named_evidence(table, rules)
-    candidate = False
+    candidate = modern = False
     for node in nodes:
         if isinstance(node, ast.Import):
             candidate = candidate or any(legacy_layer_module(a.name) for a in node.names)
@@ -60,13 +60,26 @@ def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
         symbol = layer_symbol(resolved)
         if symbol and not candidate:
             candidate = might_fire(rules, symbol, node)
+        if symbol and not modern:
+            modern = _modern_call(rules, symbol, node)
         keras_call = resolved is not None or (
             isinstance(node.func, ast.Attribute) and node.func.attr in rules.evidence_methods)
         if keras_call and not evidence:
             evidence = any(k.arg in rules.evidence_keywords for k in node.keywords)
         if resolved and resolved.qualname in rules.evidence_names:
             evidence = True
-    return FileFacts(table, star, evidence, candidate or _layer_imports(table), nodes)
+    era = "keras1" if evidence and not modern else "keras3" if modern and not evidence else ""
+    return FileFacts(table, star, era, candidate or _layer_imports(table), nodes)
+
+
+def _modern_call(rules: RuleSet, symbol: str, call: ast.Call) -> bool:
+    """`Conv2D(32, 3, 3, padding='same')`: positionals that could be Keras 1's, next to a
+    keyword only the new API has. The file was written for tf.keras / Keras 3."""
+    rule = rules.by_symbol.get(symbol)
+    if rule is None or not any(k.arg in rule.keras3_only for k in call.keywords):
+        return False
+    positional = [a for a in call.args if not isinstance(a, ast.Starred)]
+    return any(not agrees(rule, i) for i in range(len(positional)))
 
 
 def might_fire(rules: RuleSet, symbol: str, call: ast.Call) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from kerasfix.migrate.spec import LayerRule, SpecError, build_rule
@@ -34,6 +34,7 @@ class RuleSet:
     layer_names: frozenset[str]  # every bare name `from keras.layers import *` can bind
     evidence_names: frozenset[str]
     keras3_names: frozenset[str] = frozenset()  # `dir(keras.layers)` of Keras 3
+    signatures: dict = field(default_factory=dict)  # Keras 3 class -> positional parameters
 
 
 def _index(rules: list[LayerRule]) -> dict:
@@ -65,6 +66,7 @@ def load_rules(directory: str | None = None) -> RuleSet:
     rules: list[LayerRule] = []
     evidence: dict = {}
     keras3_layers: frozenset[str] = frozenset()
+    signatures: dict = {}
     for path in sorted(root.glob("*.toml")):
         with path.open("rb") as fh:
             data = tomllib.load(fh)
@@ -73,6 +75,9 @@ def load_rules(directory: str | None = None) -> RuleSet:
             continue
         if path.name == "keras_layers.toml":
             keras3_layers = frozenset(data["keras3"])
+            continue
+        if path.name == "keras_signatures.toml":
+            signatures = {k: tuple(v) for k, v in data["positional"].items()}
             continue
         rules.extend(build_rule(raw, path.name) for raw in data.get("rule", []))
     _check_ids(rules)
@@ -87,4 +92,5 @@ def load_rules(directory: str | None = None) -> RuleSet:
         evidence_names=frozenset(evidence.get("names", [])),
         layer_names=keras3_layers | frozenset(_index(list(layers))) | {"merge", "Merge"},
         keras3_names=keras3_layers,
+        signatures=signatures,
     )

@@ -33,8 +33,10 @@ def fix_import_from(node: cst.ImportFrom) -> list[cst.ImportFrom] | None:
     found = canonical(module)
     if found is None or found.qualname != "keras.layers" or isinstance(node.names, cst.ImportStar):
         return None
-    legacy = [a for a in node.names
-              if isinstance(a.name, cst.Name) and a.name.value in LAYER_MODULES]
+    # `merge` imported from keras.layers is Keras 1's merge() function, not the Keras 2
+    # module keras.layers.merge: leave it to the merge rules.
+    legacy = [a for a in node.names if isinstance(a.name, cst.Name)
+              and a.name.value in LAYER_MODULES and a.name.value != "merge"]
     if not legacy:
         return None
     keep = [a for a in node.names if a not in legacy]

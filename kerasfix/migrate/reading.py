@@ -2,14 +2,17 @@
 
 `Conv2D(32, 3, 3)` is a 3x3 kernel in Keras 1 and Keras 2.0-2.3 but kernel 3 with stride 3 in
 tf.keras and Keras 3. The policy (`--from auto`, architecture.md):
-  1. positionals that mean the same under both signatures need no decision;
+  1. positionals that mean the same under both signatures need no decision; a keyword only
+     the new API has (`padding=`) rules out Keras 1;
   2. if one reading is impossible (a literal that cannot be a value of the parameter it would
      bind to), the other one is the meaning: a safe fix;
   3. `--from` decides;
   4. a Keras-1-only keyword in the call itself means it never ran on anything newer;
   5. a symbol imported through tf.keras is read as tf.keras (which never had the shim);
-  6. Keras 1 evidence elsewhere in the file makes the Keras 1 reading safe;
-  7. otherwise the call is a trap: reported, with the Keras 1 reading as an unsafe fix.
+  6. evidence elsewhere in the file decides: Keras 1 keywords or names make the Keras 1
+     reading safe; calls like `Conv2D(32, 3, 3, padding='same')` make it tf.keras / Keras 3;
+  7. otherwise (no evidence, or both kinds) the call is a trap: reported, with the Keras 1
+     reading as an unsafe fix.
 """
 
 from __future__ import annotations
@@ -49,17 +52,20 @@ def _fits(params: tuple[str, ...], values: list[object], rule: LayerRule) -> boo
     return all(kinds.plausible(p, v, rule.kinds) for p, v in zip(params, values))
 
 
-def choose(rule: LayerRule, items: list[Item], values: list[object], setting: str,
-           flavour: str, evidence: bool, in_call: bool) -> Reading:
-    """Decide the reading of a call's positionals (`values` are their literal values).
+def choose(rule: LayerRule, values: list[object], keywords: list[str], starred: bool,
+           setting: str, flavour: str, evidence: str, in_call: bool) -> Reading:
+    """Decide the reading of a call's positionals (`values`: their literal values).
 
-    `in_call`: the call itself uses a Keras-1-only keyword, so it never ran on tf.keras or
-    Keras 3 as written; `evidence`: the file elsewhere does.
+    `keywords`: the call's keyword names; `starred`: the call passes `*args`; `in_call`: the
+    call itself uses a Keras-1-only keyword, so it never ran on tf.keras or Keras 3 as
+    written; `evidence`: which Keras the rest of the file shows signs of ("keras1",
+    "keras3", or "" for neither or both).
     """
-    positional = [i for i in items if i.positional]
-    if any(i.arg.star == "*" for i in items):
+    if starred:
         return Reading(KERAS3)  # binding through *args is unknowable: leave positionals alone
-    if all(agrees(rule, i) for i in range(len(positional))):
+    if any(k in rule.keras3_only for k in keywords):
+        return Reading(KERAS3)  # `Conv2D(32, 3, 3, padding='same')`: never Keras 1 code
+    if all(agrees(rule, i) for i in range(len(values))):
         return Reading(SAME)
     k1_fits = _fits(rule.old_positional, values, rule)
     if setting in ("keras1", "keras2"):
@@ -68,9 +74,9 @@ def choose(rule: LayerRule, items: list[Item], values: list[object], setting: st
         return Reading(KERAS3)
     if not _fits(rule.new_positional, values, rule) or in_call:
         return Reading(KERAS1)
-    if flavour == "tf.keras":
+    if flavour == "tf.keras" or evidence == "keras3":
         return Reading(KERAS3)
-    return Reading(KERAS1, trap=not evidence)
+    return Reading(KERAS1, trap=evidence != "keras1")
 
 
 def bind(rule: LayerRule, items: list[Item], reading: Reading) -> list[Item]:

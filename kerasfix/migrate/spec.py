@@ -97,6 +97,14 @@ class LayerRule:
         return frozenset(keys)
 
     @functools.cached_property
+    def keras3_only(self) -> frozenset[str]:
+        """Keywords only the new API has (what Keras 1 names were renamed to): a call using one
+        was not written for Keras 1, and Keras 2's shim refused them with Keras 1 positionals."""
+        targets = {t for old in self.args for t in self.new_name(old)}
+        targets |= {into for _, into in self.fold}
+        return frozenset(targets - set(self.old_positional) - set(self.args))
+
+    @functools.cached_property
     def value_keywords(self) -> frozenset[str]:
         """Old keywords whose value (not just name) a step may change or report on."""
         keys = set(self.values) | set(self.drop_if) | set(self.convert) | set(self.drop)

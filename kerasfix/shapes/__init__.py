@@ -1,0 +1,1 @@
+"""Static shape checker: find every dimension that collapses, before anything runs."""
