@@ -177,12 +177,13 @@ class Calls:
 
     def _input(self, args, kwargs, node):
         shape = kwargs.get("shape", args[0] if args else None)
+        batch = kwargs.get("batch_size", args[1] if len(args) > 1 else None)
         if "batch_shape" in kwargs:
             full = kwargs["batch_shape"]
         elif isinstance(shape, (tuple, list)):
-            full = (None,) + tuple(shape)
+            full = (batch,) + tuple(shape)
         elif isinstance(shape, int):
-            full = (None, shape)
+            full = (batch, shape)
         else:
             full = UNKNOWN_RANK
         full = _dims(full)

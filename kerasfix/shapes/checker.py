@@ -25,6 +25,8 @@ HINTS = {
     errors.RESHAPE: "the target shape must hold exactly as many elements as the input",
     errors.RANK: "check the previous layer's output rank (Flatten, Reshape, "
                  "return_sequences=True, TimeDistributed)",
+    errors.UNDEFINED: "declare that dimension in the input shape",
+    errors.ARGUMENT: "change the argument as the message says",
 }
 TRAIL = 8  # layers of context shown in a finding's trace
 

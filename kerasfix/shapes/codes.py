@@ -72,4 +72,21 @@ RANK = MetaRule(
     examples=(Example(flag=_model("(8,)", "layers.Conv2D(4, 3)"), message="ndim"),),
     oks=(Example(before=_model("(8, 8, 1)", "layers.Conv2D(4, 3)")),))
 
-SHAPE_RULES = (NEGATIVE, ZERO, CHANNELS_FIRST, MERGE, RESHAPE, CROPPING, RANK)
+UNDEFINED = MetaRule(
+    "KF509", "undefined-dimension-for-weights",
+    "A dimension the layer needs to create its weights is declared None (Dense on a None last "
+    "axis, a convolution on None channels): Keras 3 cannot build it.", "manual",
+    examples=(Example(flag=_model("(8, None)", "layers.Dense(4)"), message="None"),),
+    oks=(Example(before=_model("(None, 8)", "layers.Dense(4)")),))
+
+ARGUMENT = MetaRule(
+    "KF510", "argument-rejected-for-input",
+    "An argument value Keras 3 refuses for this layer: strides > 1 together with "
+    "dilation_rate > 1, output_padding >= strides, padding='causal' on a 2D convolution, "
+    "groups that do not divide the channels.", "manual",
+    examples=(Example(flag=_model("(32, 32, 3)", "layers.Conv2D(8, 3, strides=2, "
+                                  "dilation_rate=2)"), message="dilation"),),
+    oks=(Example(before=_model("(32, 32, 3)", "layers.Conv2D(8, 3, dilation_rate=2)")),))
+
+SHAPE_RULES = (NEGATIVE, ZERO, CHANNELS_FIRST, MERGE, RESHAPE, CROPPING, RANK, UNDEFINED,
+               ARGUMENT)

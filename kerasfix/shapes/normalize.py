@@ -14,6 +14,7 @@ from kerasfix.migrate.reading import KERAS1, choose
 from kerasfix.migrate.spec import LayerRule
 from kerasfix.shapes.dims import UNKNOWN
 from kerasfix.shapes.evaluator import plain
+from kerasfix.shapes.layers import canonical as canonical_name
 from kerasfix.shapes.spec import LayerSpec
 from kerasfix.shapes.values import Layer
 
@@ -78,7 +79,7 @@ def layer_spec(symbol: str, args: list, kwargs: dict, line: int, column: int,
         bound = _to_keras3(rule, bound, legacy)
     elif rule is not None:
         bound = _keywords_to_keras3(rule, bound, legacy)
-    return LayerSpec(name=name, kwargs={k: _value(v) for k, v in bound.items()}, line=line,
+    return LayerSpec(name=canonical_name(name), kwargs={k: _value(v) for k, v in bound.items()}, line=line,
                      column=column, legacy=legacy)
 
 

@@ -46,16 +46,18 @@ def _concat_check(kind, shapes, axis, data_format):
     if len({len(r) for r in reduced}) > 1:
         raise ShapeError(errors.MERGE, f"{kind} inputs have different ranks: {_shown(shapes)}",
                          _CONCAT_RUNTIME)
-    names = c.axis_names(len(shapes[0]), data_format)
-    kept = [i for i in range(len(shapes[0])) if len(shapes[0]) <= axis or i != axis % len(shapes[0])]
+    first = shapes[0]
+    names = c.axis_names(len(first), data_format)
+    dropped = axis % len(first) if len(first) > axis else None
+    kept = [i for i in range(len(first)) if i != dropped]  # reduced position -> first's axis
+    joined = f"{names[dropped]} (axis={axis})" if dropped is not None else f"axis={axis}"
     for p in range(len(reduced[0])):
         sizes = list(dict.fromkeys(r[p] for r in reduced if c.is_int(r[p])))  # input order
         if len(sizes) > 1:
-            where = names[kept[p]] if p < len(kept) else f"axis {p}"
             raise ShapeError(
                 errors.MERGE,
-                f"{kind} inputs disagree on {where}: {' vs '.join(map(str, sizes))} (only "
-                f"axis={axis} may differ): {_shown(shapes)}", _CONCAT_RUNTIME)
+                f"{kind} inputs disagree on {names[kept[p]]}: {' vs '.join(map(str, sizes))} "
+                f"(only {joined} may differ): {_shown(shapes)}", _CONCAT_RUNTIME)
 
 
 def concatenate(shapes, *, kind="Concatenate", axis=-1, data_format=c.CHANNELS_LAST):
@@ -139,7 +141,7 @@ def elementwise(shapes, *, kind="Add", data_format=c.CHANNELS_LAST):
     return out if out is UNKNOWN_RANK else (_batch(kind, shapes),) + out
 
 
-def _dot_axes(axes, shape1, shape2, kind):
+def _dot_axes(axes, shape1, shape2):
     if c.is_int(axes):
         return [axes % len(shape1), axes % len(shape2)] if axes < 0 else [axes, axes]
     if isinstance(axes, (tuple, list)) and len(axes) == 2 and all(c.is_int(a) for a in axes):
@@ -154,7 +156,7 @@ def dot(shapes, *, kind="Dot", axes=-1, data_format=c.CHANNELS_LAST):
     shape1, shape2 = shapes
     if UNKNOWN_RANK in (shape1, shape2):
         return UNKNOWN_RANK
-    pair = _dot_axes(axes, shape1, shape2, kind)
+    pair = _dot_axes(axes, shape1, shape2)
     if pair is None:
         return UNKNOWN_RANK
     for a, s in zip(pair, (shape1, shape2)):
