@@ -88,3 +88,16 @@ def test_unknown_input_never_reports():
                      "m2 = keras.Sequential([keras.Input(shape=x_train.shape[1:]), "
                      "layers.Conv2D(8, 50)])\n")
     assert check_source(source) == []
+
+
+def test_keras1_argument_forms_are_read_as_keras1_did():
+    source = ("from keras.models import Sequential\n"
+              "from keras.layers import ZeroPadding2D, MaxPooling2D, Convolution2D\n"
+              "model = Sequential()\n"
+              "model.add(ZeroPadding2D((1, 1, 2, 2), input_shape=(4, 8, 8), dim_ordering='th'))\n"
+              "model.add(MaxPooling2D((2, 2), (2, 2), 'valid', 'th'))\n"
+              "model.add(Convolution2D(8, 3, 3, border_mode='same', dim_ordering='th'))\n")
+    [trace] = trace_source(source)
+    assert [layer.output for layer in trace.layers[1:]] == [
+        (None, 4, 10, 12), (None, 4, 5, 6), (None, 8, 5, 6)]
+    assert check_source(source) == []

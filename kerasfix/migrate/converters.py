@@ -52,3 +52,21 @@ def zeropadding1d(module: cst.Module, node: cst.BaseExpression):
 
 
 CONVERTERS = {"zeropadding2d": zeropadding2d, "zeropadding1d": zeropadding1d}
+
+
+def _value_form(keys: tuple[str, ...], pairs: int):
+    """The same conversions on evaluated values (for the shape checker)."""
+    def convert(value):
+        if isinstance(value, dict) and set(value) <= set(keys):
+            parts = [value.get(k, 0) for k in keys]
+        elif isinstance(value, (tuple, list)) and len(value) == 4 == len(keys):
+            parts = list(value)
+        else:
+            return value
+        return tuple(tuple(parts[2 * i: 2 * i + 2]) for i in range(pairs)) if pairs > 1 \
+            else tuple(parts)
+    return convert
+
+
+VALUE_CONVERTERS = {"zeropadding2d": _value_form(_PAD2D_KEYS, 2),
+                    "zeropadding1d": _value_form(_PAD1D_KEYS, 1)}

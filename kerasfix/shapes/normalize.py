@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from kerasfix.migrate import kinds
 from kerasfix.migrate.loader import RuleSet
-from kerasfix.migrate.reading import KERAS1, choose
+from kerasfix.migrate.converters import VALUE_CONVERTERS
+from kerasfix.migrate.reading import KERAS1, SAME, choose
 from kerasfix.migrate.spec import LayerRule
 from kerasfix.shapes.dims import UNKNOWN
 from kerasfix.shapes.evaluator import plain
@@ -45,6 +46,10 @@ def _positional_names(rule: LayerRule | None, symbol: str, name: str, args: list
     # author meant, and the one the migrated code builds.
     if reading.which == KERAS1:
         return rule.old_positional, True
+    if reading.which == SAME:  # old names where they line up, so value maps still apply
+        old, new = rule.old_positional, rule.new_positional
+        return tuple(old[i] if i < len(old) and new[i] in rule.new_name(old[i]) else new[i]
+                     for i in range(min(len(args), len(new)))), True
     return signature, False
 
 
@@ -60,6 +65,8 @@ def _to_keras3(rule: LayerRule, old: dict, spec_legacy: dict) -> dict:
             continue
         if isinstance(value, str) and value in rule.values.get(key, {}):
             value = rule.values[key][value]
+        if key in rule.convert:
+            value = VALUE_CONVERTERS[rule.convert[key]](value)
         if value in rule.drop_if.get(key, []) if plain(value) else False:
             continue
         new[rule.new_name(key)[0]] = value
