@@ -161,6 +161,12 @@ def transpose(shape, *, kind, rank, filters, w: Window, output_padding, data_for
     spatial = [transpose_dim(shape[axis], w.kernel[i], w.strides[i], w.dilation[i], w.padding,
                              None if output_padding is None else output_padding[i])
                for i, axis in enumerate(axes)]
+    names = c.spatial_names(rank)
+    for i, (axis, size) in enumerate(zip(axes, spatial)):
+        if c.is_int(size) and size < 0:  # only from a size-0 input: (0 - 1) * s + ...
+            raise c.size_error(kind, names[i], f"({shape[axis]} - 1) * {w.strides[i]} + ...",
+                               size, " (the input axis is already 0)",
+                               runtime="Negative dimensions are not allowed")
     return assemble(shape, rank, data_format, spatial, filters)
 
 
