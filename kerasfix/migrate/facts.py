@@ -22,7 +22,7 @@ from kerasfix.names import (
 class FileFacts:
     table: ImportTable
     star_symbols: frozenset[str]
-    evidence: str  # which Keras the file shows signs of: "keras1", "keras3", or "" (neither or both)
+    evidence: str  # what the file shows signs of: "keras1", "keras3", "" (neither or both)
     candidate: bool
     nodes: list  # every ast node of the file (for positions)
 

@@ -75,7 +75,8 @@ def _trail(trace: ModelTrace, failed: LayerTrace) -> str:
         if layer is failed:
             steps.append(f"{layer.name} x")
             break
-        steps.append(f"{layer.name} {show_shape(layer.output[1:]) if is_shape(layer.output) else '?'}")
+        shape = show_shape(layer.output[1:]) if is_shape(layer.output) else "?"
+        steps.append(f"{layer.name} {shape}")
     shown = steps[-TRAIL:]
     return ("... -> " if len(steps) > TRAIL else "") + " -> ".join(shown)
 

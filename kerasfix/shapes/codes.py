@@ -5,7 +5,8 @@ from __future__ import annotations
 from kerasfix.migrate.meta import MetaRule
 from kerasfix.migrate.spec import Example
 
-_SEQ = "import keras\nfrom keras import layers\nmodel = keras.Sequential([keras.Input(shape={}), {}])"
+_SEQ = ("import keras\nfrom keras import layers\n"
+        "model = keras.Sequential([keras.Input(shape={}), {}])")
 
 
 def _model(shape: str, *layers: str) -> str:

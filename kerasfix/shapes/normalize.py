@@ -9,8 +9,8 @@ records (folds, renames, value maps). What only changes the arithmetic, Keras 1'
 from __future__ import annotations
 
 from kerasfix.migrate import kinds
-from kerasfix.migrate.loader import RuleSet
 from kerasfix.migrate.converters import VALUE_CONVERTERS
+from kerasfix.migrate.loader import RuleSet
 from kerasfix.migrate.reading import KERAS1, SAME, choose
 from kerasfix.migrate.spec import LayerRule
 from kerasfix.shapes.dims import UNKNOWN
@@ -86,8 +86,9 @@ def layer_spec(symbol: str, args: list, kwargs: dict, line: int, column: int,
         bound = _to_keras3(rule, bound, legacy)
     elif rule is not None:
         bound = _keywords_to_keras3(rule, bound, legacy)
-    return LayerSpec(name=canonical_name(name), kwargs={k: _value(v) for k, v in bound.items()}, line=line,
-                     column=column, legacy=legacy)
+    kwargs = {k: _value(v) for k, v in bound.items()}
+    return LayerSpec(name=canonical_name(name), kwargs=kwargs, line=line, column=column,
+                     legacy=legacy)
 
 
 def _keywords_to_keras3(rule: LayerRule, bound: dict, legacy: dict) -> dict:

@@ -19,7 +19,8 @@ CHANNELS_FIRST = "channels_first"
 FORMATS = (CHANNELS_LAST, CHANNELS_FIRST)
 
 SIZE_RUNTIME = "Computed output size would be zero or negative"
-UNDEFINED_RUNTIME = "Shapes used to initialize variables must be fully-defined (no `None` dimensions)"
+UNDEFINED_RUNTIME = ("Shapes used to initialize variables must be fully-defined "
+                     "(no `None` dimensions)")
 
 _SPATIAL = {1: ("steps",), 2: ("height", "width"), 3: ("depth", "height", "width")}
 
