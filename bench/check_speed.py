@@ -56,6 +56,8 @@ def main() -> None:
     print(f"kerasfix --version: {best_of(kerasfix + ['--version'], 5):.3f} s")
     t = best_of(kerasfix + ["check", str(folder), "--output-format", "concise"])
     print(f"kerasfix check (default jobs): {t:.2f} s  ({lines / t:,.0f} lines/s)")
+    t = best_of(kerasfix + ["check", str(folder), "--output-format", "concise", "--ignore", "KF5"])
+    print(f"kerasfix check --ignore KF5 (no shape checking): {t:.2f} s")
     beside = Path(sys.executable).parent / "ruff"
     ruff = shutil.which("ruff") or (str(beside) if beside.exists() else None)
     if ruff:
