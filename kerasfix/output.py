@@ -66,7 +66,7 @@ def footer(results: list[FileResult], shown: list[Finding], diff: bool = False) 
     parts = [f"{counts['fixed']} {fixed}"] if counts["fixed"] else []
     parts += [f"{counts['fixable']} fixable with `kerasfix fix`"] if counts["fixable"] else []
     parts += [f"{counts['unsafe']} more with `--unsafe-fixes`"] if counts["unsafe"] else []
-    parts += [f"{counts['manual']} need manual migration"] if counts["manual"] else []
+    parts += [f"{counts['manual']} need manual changes"] if counts["manual"] else []
     if parts:
         lines.append("  " + " · ".join(parts))
     for label, attr in (("not analysed", "not_analysed"), ("internal error", "internal_error")):

@@ -53,7 +53,7 @@ def test_fix_rewrites_and_reports_what_is_left(tree):
         "from keras.layers import Conv2D\nx = Conv2D(8, (3, 3), padding='same')\n"
     assert (tree / "sub" / "manual.py").read_text() == MANUAL
     assert result.exit_code == 1  # the manual finding remains
-    assert "1 fixed" in result.output and "1 need manual migration" in result.output
+    assert "1 fixed" in result.output and "1 need manual changes" in result.output
     (tree / "sub" / "manual.py").unlink()
     assert invoke("fix", tree).exit_code == 0
 
@@ -133,3 +133,33 @@ def test_a_keras3_only_keyword_rules_out_the_keras1_reading(tmp_path):
     path.write_text(source)
     result = invoke("fix", path, "--unsafe-fixes")
     assert result.exit_code == 0 and path.read_text() == source
+
+
+SHAPES = ("import keras\nfrom keras import layers\n"
+          "model = keras.Sequential([keras.Input(shape=(6, 6, 1)),\n"
+          "    layers.Conv2D(4, 3),\n    layers.MaxPooling2D(),\n    layers.Conv2D(4, 3)])\n")
+
+
+def test_shapes_command_text_and_json(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text(SHAPES)
+    text = invoke("shapes", path)
+    assert text.exit_code == 1  # a layer fails
+    assert "model `model`" in text.output
+    assert "(None, 4, 4, 4)" in text.output and "(None, 2, 2, 4)" in text.output
+    assert "x KF502" in text.output  # (2 - 3) // 1 + 1 = 0
+    [model] = json.loads(invoke("shapes", path, "--output-format", "json").output)
+    names = [layer["name"] for layer in model["layers"]]
+    assert names == ["Input", "Conv2D", "MaxPooling2D", "Conv2D"]
+    assert model["layers"][2]["output"] == [None, 2, 2, 4]
+    assert model["layers"][3]["error"]["code"] == "KF502"
+    assert [layer["line"] for layer in model["layers"]] == [3, 4, 5, 6]
+
+
+def test_check_reports_shapes_and_select_can_drop_them(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text(SHAPES)
+    result = invoke("check", path, "--output-format", "concise")
+    assert "m.py:6:5: KF502" in result.output and result.exit_code == 1
+    assert "channels_last, the Keras default" not in result.output  # fails under both
+    assert invoke("check", path, "--ignore", "KF5").exit_code == 0

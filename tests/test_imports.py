@@ -64,3 +64,12 @@ def test_alias_with_an_unconverted_use_is_kept():
     out = fixed_text(source)
     assert out.startswith("from keras.layers import Convolution2D as Conv\n")
     assert "Conv(8, (3, 3), padding='same')" in out
+
+
+def test_submodule_imported_by_name_is_reported_with_its_full_name():
+    from tests.harness import run
+    result = run("from tensorflow.python.keras.layers import convolutional, core as c\n",
+                 fix=False)
+    [finding] = result.findings
+    assert finding.code == "KF151"
+    assert "tensorflow.python.keras.layers.convolutional" in finding.message

@@ -49,6 +49,15 @@ def fix_import_from(node: cst.ImportFrom) -> list[cst.ImportFrom] | None:
     return out
 
 
+def legacy_part(node: cst.ImportFrom) -> str:
+    """What in this import is a Keras 1 layer submodule, for the message."""
+    module = _module(node) or ""
+    if legacy_layer_module(module):
+        return module
+    names = [a.name.value for a in node.names if isinstance(a.name, cst.Name)]
+    return ", ".join(f"{module}.{n}" for n in names if n in LAYER_MODULES and n != "merge")
+
+
 def _with_aliases(node: cst.ImportFrom, aliases: list[cst.ImportAlias]) -> cst.ImportFrom:
     last = node.names[-1].comma
     fixed = [a.with_changes(comma=cst.MaybeSentinel.DEFAULT) for a in aliases[:-1]]

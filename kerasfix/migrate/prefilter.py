@@ -36,6 +36,12 @@ def imports_keras(data: bytes) -> bool:
     return b"keras" in data and bool(_KERAS_IMPORT.search(data))
 
 
+_SUBMODULE_IMPORT = re.compile(
+    rb"layers[ \t]+import[ \t(][^\n]*\b(?:" + b"|".join(m.encode() for m in sorted(LAYER_MODULES))
+    + rb")\b")
+
+
 def mentions_rule_token(data: bytes) -> bool:
-    """Worth analysing: some rule is about a token in the file."""
-    return bool(_tokens().search(data))
+    """Worth analysing: some rule is about a token in the file (or it imports a Keras 1
+    layer submodule by name: `from keras.layers import core`)."""
+    return bool(_tokens().search(data)) or bool(_SUBMODULE_IMPORT.search(data))

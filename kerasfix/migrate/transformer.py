@@ -93,7 +93,7 @@ class LayerMigrator(cst.CSTTransformer):
         if new is None:
             return updated
         result = new[0] if len(new) == 1 else cst.FlattenSentinel(new)
-        return self._module_fix(original, updated, result, cst_dotted(updated.module))
+        return self._module_fix(original, updated, result, module_paths.legacy_part(updated))
 
     def leave_Import(self, original: cst.Import, updated: cst.Import):
         new = module_paths.fix_import(updated)
@@ -126,7 +126,7 @@ class LayerMigrator(cst.CSTTransformer):
         applied = "safe" in self.allowed
         self._add(
             original, code=LAYER_MODULE.id,
-            message=f"`{what}` does not exist in Keras 3: every layer is in `keras.layers`",
+            message=f"`{what}`: no such module in Keras 3; every layer is in `keras.layers`",
             severity="error", fix=Fix("safe", replacement, applied=applied),
             help=f"Keras 3: `{replacement}`")
         return new if applied else updated

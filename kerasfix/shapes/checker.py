@@ -35,14 +35,16 @@ def check_tree(tree: ast.Module) -> list[Finding]:
     facts = facts_for(tree)
     last = Interpreter(facts, "channels_last").run(tree)
     first = Interpreter(facts, "channels_first").run(tree)
-    failing_first = {(layer.line, layer.error.code) for _, layer in _failures(first)}
+    # A model (known by the line that starts it) that fails anywhere under channels_first too
+    # fails whatever keras.json says; one that builds there only fails by default.
+    failing_first = {trace.line for trace, _ in _failures(first)}
     findings = []
     seen = set()
     for trace, layer in _failures(last):
         key = (layer.line, layer.error.code)
         if key not in seen:
             seen.add(key)
-            findings.append(_finding(trace, layer, dependent=key not in failing_first))
+            findings.append(_finding(trace, layer, dependent=trace.line not in failing_first))
     return findings + _channels_first_inputs(last)
 
 
