@@ -73,7 +73,8 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
     undecodable = _decode_error(data)  # cheap, and an unreadable Keras file is always news
     if undecodable is not None:
         return undecodable
-    if not mentions_rule_token(data) and not _builds_models(data):
+    if not (mentions_rule_token(data) or _builds_models(data) or b"kerasfix:" in data
+            or b"noqa" in data):
         return SourceResult([])
     try:
         tree = ast.parse(data)
@@ -81,14 +82,35 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
         return _parse_error(exc)
     from kerasfix.migrate.apply import migrate  # libcst is imported only when needed
 
-    result = migrate(tree, data, settings)
+    sup = _suppressions(data)
+    covers = (lambda code, span: sup.covers(code, span, _rule_names())) if sup else None
+    result = migrate(tree, data, settings, covers)
+    findings = result.findings
     if _builds_models(data) and settings.selection.selects_any("KF5"):
         from kerasfix.shapes.checker import check_tree
 
-        shapes = [f for f in check_tree(tree) if settings.selection.selects(f.code)]
-        result.findings = sorted(result.findings + shapes,
-                                 key=lambda f: (f.span.line, f.span.column, f.code))
+        findings = findings + [f for f in check_tree(tree) if settings.selection.selects(f.code)]
+    if sup is not None:
+        from kerasfix.suppress import apply
+
+        findings = apply(findings, sup, _rule_names(), settings.selection.selects_any)
+    result.findings = sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code))
     return result
+
+
+def _suppressions(data: bytes):
+    """The file's suppression comments, or None when it has none (the common case)."""
+    if b"kerasfix:" not in data and b"noqa" not in data:
+        return None
+    from kerasfix.suppress import parse
+
+    return parse(data, _rule_names())
+
+
+def _rule_names() -> dict[str, str]:
+    from kerasfix.registry import names_to_codes
+
+    return names_to_codes()
 
 
 def _builds_models(data: bytes) -> bool:

@@ -14,7 +14,8 @@ from kerasfix.migrate.positions import Locator
 from kerasfix.migrate.transformer import LayerMigrator
 
 
-def migrate(tree: ast.AST, data: bytes, settings: Settings) -> SourceResult:
+def migrate(tree: ast.AST, data: bytes, settings: Settings, suppressed=None) -> SourceResult:
+    """`suppressed(code, span)`: whether a suppression comment covers a finding."""
     rules = load_rules()
     facts = scan(tree, rules)
     if not facts.candidate:
@@ -25,7 +26,7 @@ def migrate(tree: ast.AST, data: bytes, settings: Settings) -> SourceResult:
         return _invalid(exc.raw_line, f"cannot parse: {exc.message}")
     locator = Locator(facts.nodes, module.code)
     migrator = LayerMigrator(rules, facts, module, settings.source, settings.allowed,
-                             settings.selection, locator)
+                             settings.selection, locator, suppressed)
     new_module = follow_imports(module.visit(migrator), migrator.renames)
     findings = sorted(migrator.findings(), key=lambda f: (f.span.line, f.span.column, f.code))
     applied = any(f.fix is not None and f.fix.applied for f in findings)

@@ -49,3 +49,27 @@ LAYER_MODULE = MetaRule(
                  after="from keras.layers import Conv2D\nConv2D(8, 3)"),))
 
 META_RULES = (INVALID, TRAP, LAYER_MODULE)
+
+UNUSED_SUPPRESSION = MetaRule(
+    "KF901", "unused-suppression",
+    "A `# kerasfix: ignore[...]`, `disable[...]`, `file-ignore[...]` or `# noqa: KF...` comment "
+    "that suppresses nothing: the finding it was written for is gone, or it names the wrong "
+    "rule. Remove it.", "manual",
+    examples=(Example(flag="import keras\nx = 1  # kerasfix: ignore[KF112]", message="unused"),),
+    oks=(Example(before="from keras.layers import Conv2D\n"
+                        "Conv2D(8, 3, 3)  # kerasfix: ignore[KF150] stride 3 meant"),))
+
+MALFORMED_SUPPRESSION = MetaRule(
+    "KF902", "malformed-suppression",
+    "A `# kerasfix:` comment kerasfix cannot read (a misspelt directive, an `enable` without "
+    "its `disable`, a `file-ignore` below the first 20 lines); it suppresses nothing.", "manual",
+    examples=(Example(flag="import keras\nx = 1  # kerasfix: ignor[KF112]", message="malformed"),),
+    oks=(Example(before="import keras\nx = 1  # kerasfix is great"),))
+
+UNKNOWN_SUPPRESSION_CODE = MetaRule(
+    "KF903", "unknown-code-in-suppression",
+    "A suppression names a code or rule name kerasfix does not have.", "manual",
+    examples=(Example(flag="import keras\nx = 1  # kerasfix: ignore[E501]", message="E501"),),
+    oks=(Example(before="import keras\nx = 1  # noqa: E501"),))
+
+META_RULES = META_RULES + (UNUSED_SUPPRESSION, MALFORMED_SUPPRESSION, UNKNOWN_SUPPRESSION_CODE)

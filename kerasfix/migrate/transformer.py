@@ -36,12 +36,14 @@ class LayerMigrator(cst.CSTTransformer):
     so they are computed afterwards, and only for files with findings."""
 
     def __init__(self, rules: RuleSet, facts: FileFacts, module: cst.Module, setting: str,
-                 allowed: frozenset[str], selection: Selection, locator: Locator):
+                 allowed: frozenset[str], selection: Selection, locator: Locator,
+                 suppressed=None):
         super().__init__()
         self.rules, self.facts, self.module = rules, facts, module
         self.setting, self.allowed, self.selection = setting, allowed, selection
         self.pending: list[tuple[cst.CSTNode, int, Finding]] = []
         self.locator = locator
+        self.suppressed = suppressed  # (code, span) -> bool, from suppression comments
         self.renames = Renames()
         self.scopes: list[frozenset[str]] = [frozenset()]  # names local to enclosing defs
         self.defs_seen = 0
@@ -82,8 +84,8 @@ class LayerMigrator(cst.CSTTransformer):
         new_call = self._renamed(outcome, rule, symbol, dotted, updated)
         if outcome.reading and outcome.reading.trap and not self.selection.selects(TRAP.id):
             return updated
-        self._report(original, outcome, rule, dotted, new_call)
-        if new_call is not None and outcome.applicability in self.allowed:
+        reported = self._report(original, outcome, rule, dotted, new_call)
+        if reported and new_call is not None and outcome.applicability in self.allowed:
             self._count_rename(dotted, symbol, rule, cst_dotted(new_call.func))
             return new_call
         return updated
@@ -124,12 +126,12 @@ class LayerMigrator(cst.CSTTransformer):
         nodes = list(new) if isinstance(new, cst.FlattenSentinel) else [new]
         replacement = "; ".join(self.module.code_for_node(n) for n in nodes)
         applied = "safe" in self.allowed
-        self._add(
+        reported = self._add(
             original, code=LAYER_MODULE.id,
             message=f"`{what}`: no such module in Keras 3; every layer is in `keras.layers`",
             severity="error", fix=Fix("safe", replacement, applied=applied),
             help=f"Keras 3: `{replacement}`")
-        return new if applied else updated
+        return new if applied and reported else updated
 
     def _renamed(self, outcome: Outcome, rule, symbol: str, dotted: str,
                  updated: cst.Call) -> cst.Call | None:
@@ -172,9 +174,14 @@ class LayerMigrator(cst.CSTTransformer):
             self.renames.aliased[dotted] = target
             self.renames.aliased_calls[dotted] += 1
 
-    def _add(self, node: cst.CSTNode, arg: int = -1, **fields) -> None:
-        """A finding at `node`, or at its `arg`-th argument."""
+    def _add(self, node: cst.CSTNode, arg: int = -1, **fields) -> bool:
+        """A finding at `node`, or at its `arg`-th argument; False if a suppression comment
+        covers it (then it is neither reported nor fixed)."""
+        span = self.locator.span(node, arg) if self.suppressed else None
+        if span is not None and self.suppressed(fields["code"], span):
+            return False
         self.pending.append((node, arg, Finding(span=_NOWHERE, **fields)))
+        return True
 
     def visit_Call(self, node: cst.Call) -> None:
         self.locator.see(node)
@@ -202,14 +209,15 @@ class LayerMigrator(cst.CSTTransformer):
         return [replace(finding, span=span) for span, (_, _, finding) in zip(spans, self.pending)]
 
     def _report(self, original: cst.Call, outcome: Outcome, rule, dotted: str,
-                new_call: cst.Call | None) -> None:
+                new_call: cst.Call | None) -> bool:
+        """Record the call's findings; False if its fix finding is suppressed."""
         for manual in outcome.manual:
             if not self.selection.selects(manual.code):
                 continue
             self._add(original, manual.index, code=manual.code, message=manual.message,
                       severity="error", fix=None, help=None)
         if new_call is None:
-            return
+            return False
         replacement = self.module.code_for_node(new_call)
         applicability = outcome.applicability
         trap = outcome.reading is not None and outcome.reading.trap
@@ -225,7 +233,7 @@ class LayerMigrator(cst.CSTTransformer):
             changes = "; ".join(outcome.changes + outcome.unsafe_notes)
             message = f"`{dotted}(...)` needs migrating to Keras 3: {changes}"
             help_text = f"Keras 3: `{shown}`"
-        self._add(
+        return self._add(
             original, code=code, message=message, severity="error",
             fix=Fix(applicability, replacement, applied=applicability in self.allowed),
             help=help_text)
