@@ -21,22 +21,32 @@ FORMATS = ["text", "concise", "json"]
 def _common(f):
     options = [
         click.argument("paths", nargs=-1, type=click.Path()),
-        click.option("--from", "source", type=click.Choice(SOURCES), default="auto",
-                     show_default=True,
-                     help="Which Keras the code was written for; decides ambiguous positionals."),
-        click.option("--select", default="", help="Only these codes, prefixes (KF1) or names."),
-        click.option("--ignore", default="", help="Skip these codes, prefixes or names."),
-        click.option("--unsafe-fixes", is_flag=True,
+        # Defaults are None so that "not given" can fall back to the config file.
+        click.option("--from", "source", type=click.Choice(SOURCES), default=None,
+                     help="Which Keras the code was written for; decides ambiguous positionals "
+                          "[default: auto]."),
+        click.option("--select", default=None, help="Only these codes, prefixes (KF1) or names."),
+        click.option("--ignore", default=None, help="Skip these codes, prefixes or names."),
+        click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
                      help="Also apply fixes that may change behaviour."),
-        click.option("--output-format", type=click.Choice(FORMATS), default="text",
-                     show_default=True),
-        click.option("-j", "--jobs", type=int, default=0,
+        click.option("--output-format", type=click.Choice(FORMATS), default=None,
+                     help="[default: text]"),
+        click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
                      help="Worker processes (default: number of CPUs)."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
+        *_config_options(),
     ]
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def _config_options():
+    return [
+        click.option("--config", "config_file", type=click.Path(dir_okay=False),
+                     help="Use this config file only (no search for the closest one)."),
+        click.option("--isolated", is_flag=True, help="Ignore all config files."),
+    ]
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -61,29 +71,64 @@ def fix(paths, **options) -> None:
 
 
 def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_format, jobs,
-         exit_zero) -> int:
+         exit_zero, config_file, isolated) -> int:
+    from kerasfix.config import ConfigError, resolve
     from kerasfix.engine import Settings
     from kerasfix.files import discover
     from kerasfix.registry import names_to_codes
-    from kerasfix.runner import run_all
     from kerasfix.selection import Selection, SelectionError
 
+    try:  # the first PATH's config applies to the whole run
+        config = resolve((paths or ["."])[0], config_file, isolated)
+    except ConfigError as exc:
+        click.echo(f"kerasfix: error: {exc}", err=True)
+        return 2
     names = names_to_codes()
     try:
-        selection = Selection.parse(select, ignore, names)
+        selection = Selection.parse(*config.selectors(select, ignore), names)
     except SelectionError as exc:
         click.echo(f"kerasfix: error: {exc}", err=True)
         return 2
-    files, missing = discover(list(paths) or ["."])
+    files, missing = discover(list(paths) or ["."], config.excluded)
     for path in missing:
         click.echo(f"kerasfix: error: {path}: no such file or folder", err=True)
-    settings = Settings(source=source, fix=fix, unsafe_fixes=unsafe_fixes, selection=selection)
-    results = run_all(files, settings, write=fix and not diff, keep_text=diff, jobs=jobs)
+    settings = Settings(source=_given(source, config["from"]), fix=fix, selection=selection,
+                        unsafe_fixes=_given(unsafe_fixes, config["unsafe-fixes"]))
+    results = _run_files(files, settings, config, names, write=fix and not diff, keep_text=diff,
+                         jobs=_given(jobs, config["jobs"]))
     shown = [f for r in results for f in r.findings if f.kind != "fixed" or not fix]
     if diff:
         _print_diffs(results)
+    output_format = _given(output_format, config["output-format"])
     _print(results, shown, output_format, {code: name for name, code in names.items()}, diff)
     return _exit_code(results, shown, missing, diff, exit_zero)
+
+
+def _given(cli_value, config_value):
+    return config_value if cli_value is None else cli_value
+
+
+def _run_files(files, settings, config, names, **kwargs):
+    """Run files in groups sharing the same per-file-ignores.
+
+    The ignored rules are taken out of each group's selection rather than filtered from the
+    findings afterwards, so that `fix` does not rewrite what per-file-ignores switched off.
+    """
+    from dataclasses import replace
+
+    from kerasfix.runner import run_all
+    from kerasfix.selection import Selection
+
+    groups: dict[tuple[str, ...], list[str]] = {}
+    for path in files:
+        groups.setdefault(config.ignores_for(path), []).append(path)
+    results = []
+    for extra, group in groups.items():
+        ignored = Selection.parse("", ",".join(extra), names).ignore  # rule names -> codes
+        selection = replace(settings.selection, ignore=settings.selection.ignore + ignored)
+        results += run_all(group, replace(settings, selection=selection), **kwargs)
+    order = {path: i for i, path in enumerate(files)}
+    return sorted(results, key=lambda r: order[r.path])
 
 
 def _print(results, shown, output_format, code_names, diff) -> None:
@@ -121,14 +166,22 @@ def _exit_code(results, shown, missing, diff, exit_zero) -> int:
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--data-format", type=click.Choice(["channels_last", "channels_first"]),
-              default="channels_last", show_default=True,
-              help="The default image_data_format to trace under (keras.json's setting).")
+              default=None,
+              help="The default image_data_format to trace under (keras.json's setting) "
+                   "[default: the config's shape.data-format, else channels_last].")
 @click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
 def shapes(files, data_format, output_format) -> None:
     """Print every model's layers and output shapes, computed statically."""
+    from kerasfix.config import ConfigError, resolve
     from kerasfix.shapes import report
     from kerasfix.shapes.api import trace_source
 
+    if data_format is None:
+        try:
+            data_format = resolve(files[0])["shape.data-format"]
+        except ConfigError as exc:
+            click.echo(f"kerasfix: error: {exc}", err=True)
+            sys.exit(2)
     items, status = [], 0
     for path in files:
         try:
@@ -170,3 +223,21 @@ def rule(code) -> None:
         click.echo(f"kerasfix: error: unknown rule {code!r} (see `kerasfix rules`)", err=True)
         sys.exit(2)
     click.echo(docs.explain(found), nl=False)
+
+
+@main.command("config")
+@click.argument("path", required=False, type=click.Path())
+@click.option("--output-format", type=click.Choice(["text", "json"]), default="text")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False),
+              help="Read this config file only.")
+@click.option("--isolated", is_flag=True, help="Ignore all config files (show the defaults).")
+def config_command(path, output_format, config_file, isolated) -> None:
+    """Show the resolved configuration for PATH and where each value comes from."""
+    from kerasfix.config import ConfigError, describe, resolve
+
+    try:
+        config = resolve(path or ".", config_file, isolated)
+    except ConfigError as exc:
+        click.echo(f"kerasfix: error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(describe(config, output_format == "json"), nl=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 # Folders never worth walking into (paths given explicitly are always checked).
@@ -19,8 +20,13 @@ class FileChanged(OSError):
     """The file changed on disk while kerasfix was working on it."""
 
 
-def discover(paths: list[str]) -> tuple[list[str], list[str]]:
-    """Python files under `paths` (sorted, unique), and the paths that do not exist."""
+def discover(paths: list[str], exclude: Callable[[str], bool] | None = None,
+             ) -> tuple[list[str], list[str]]:
+    """Python files under `paths` (sorted, unique), and the paths that do not exist.
+
+    `exclude` (the config's exclude globs) only prunes what the walk finds: a path given
+    explicitly is always checked, as the user asked for it by name.
+    """
     found: dict[str, None] = {}
     missing = []
     for raw in paths:
@@ -28,14 +34,14 @@ def discover(paths: list[str]) -> tuple[list[str], list[str]]:
         if path.is_file():
             found[str(path)] = None
         elif path.is_dir():
-            for file in _walk(path):
+            for file in _walk(path, exclude or (lambda _: False)):
                 found[file] = None
         else:
             missing.append(raw)
     return list(found), missing
 
 
-def _walk(root: Path) -> list[str]:
+def _walk(root: Path, exclude: Callable[[str], bool]) -> list[str]:
     out = []
     seen: set[tuple[int, int]] = set()
     for folder, dirs, files in os.walk(root, followlinks=True):
@@ -44,8 +50,10 @@ def _walk(root: Path) -> list[str]:
             dirs[:] = []
             continue
         seen.add((st.st_dev, st.st_ino))
-        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info"))
-        out.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(SUFFIXES))
+        dirs[:] = sorted(d for d in dirs if d not in SKIP_DIRS and not d.endswith(".egg-info")
+                         and not exclude(os.path.join(folder, d)))
+        out.extend(path for path in (os.path.join(folder, f) for f in sorted(files))
+                   if path.endswith(SUFFIXES) and not exclude(path))
     return out
 
 

@@ -1,0 +1,196 @@
+"""Configuration files: discovery, precedence, per-file-ignores, exclude, errors, `kerasfix config`."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from kerasfix.cli import main
+from kerasfix.config import ConfigError, find, resolve
+
+LEGACY = "from keras.layers import Convolution2D\nConvolution2D(8, 3, 3, border_mode='same')\n"
+TRAP = "from keras.layers import Conv2D\nConv2D(8, 3, 3)\n"  # KF150 (a Keras 1 call to Conv2D)
+DROPOUT = "from keras.layers import Dropout\nDropout(p=0.5)\n"  # KF103
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def write(path, text):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+@pytest.fixture
+def project(tmp_path):
+    write(tmp_path / "pkg" / "legacy.py", LEGACY)
+    write(tmp_path / "pkg" / "trap.py", TRAP)
+    write(tmp_path / "pkg" / "drop.py", DROPOUT)
+    return tmp_path
+
+
+def test_no_config_gives_defaults(project):
+    config = resolve(str(project))
+    assert config.path is None and config["from"] == "auto" and config["select"] == []
+    assert set(config.sources.values()) == {"default"}
+
+
+def test_nearest_config_wins(project):
+    write(project / "kerasfix.toml", 'ignore = ["KF1"]\n')
+    write(project / "pkg" / ".kerasfix.toml", 'ignore = ["KF150"]\n')
+    assert find(project / "pkg" / "legacy.py") == project / "pkg" / ".kerasfix.toml"
+    result = invoke("check", project / "pkg")
+    assert "KF112" in result.output and "KF150" not in result.output
+    assert find(project) == project / "kerasfix.toml"
+
+
+def test_pyproject_without_table_is_skipped(project):
+    write(project / "kerasfix.toml", 'ignore = ["KF103"]\n')
+    write(project / "pkg" / "pyproject.toml", '[project]\nname = "x"\n[tool.black]\n')
+    assert find(project / "pkg") == project / "kerasfix.toml"
+    result = invoke("check", project / "pkg")
+    assert "KF103" not in result.output and "KF112" in result.output
+
+
+def test_pyproject_table_is_read(project):
+    write(project / "pyproject.toml", '[tool.kerasfix]\nselect = ["keras1-dropout-call"]\n'
+                                      '[tool.kerasfix.shape]\ndata-format = "channels_first"\n')
+    config = resolve(str(project / "pkg"))
+    assert config["shape.data-format"] == "channels_first"
+    result = invoke("check", project / "pkg")
+    assert "KF103" in result.output and "KF112" not in result.output
+
+
+def test_command_line_beats_config(project):
+    write(project / "kerasfix.toml", 'ignore = ["KF103"]\noutput-format = "json"\n')
+    result = invoke("check", project / "pkg", "--ignore", "KF1", "--output-format", "concise")
+    assert result.exit_code == 0 and result.output.startswith("All checks passed")
+    result = invoke("check", project / "pkg", "--ignore", "", "--output-format", "concise")
+    assert "KF103" in result.output and not result.output.startswith("[")
+    # Without the options the config applies.
+    result = invoke("check", project / "pkg")
+    codes = {f["code"] for f in json.loads(result.output)}
+    assert codes == {"KF112", "KF150"}
+
+
+def test_extend_select_adds_to_select(project):
+    write(project / "kerasfix.toml", 'select = ["KF103"]\nextend-select = ["KF112"]\n')
+    result = invoke("check", project / "pkg")
+    assert "KF103" in result.output and "KF112" in result.output
+    result = invoke("check", project / "pkg", "--select", "KF103")  # replaces both
+    assert "KF103" in result.output and "KF112" not in result.output
+
+
+def test_unsafe_fixes_from_config_and_no_unsafe_fixes(project):
+    write(project / "kerasfix.toml", "unsafe-fixes = true\n")
+    trap = project / "pkg" / "trap.py"
+    invoke("fix", trap, "--no-unsafe-fixes")
+    assert trap.read_text() == TRAP  # KF150's fix is unsafe: the command line said no
+    invoke("fix", trap)
+    assert trap.read_text() != TRAP  # the config said yes
+
+
+def test_shapes_data_format_from_config(project):
+    model = write(project / "m.py", "from keras.models import Sequential\n"
+                  "from keras.layers import Conv2D\n"
+                  "m = Sequential([Conv2D(8, (3, 3), input_shape=(3, 32, 32))])\n")
+    write(project / "kerasfix.toml", '[shape]\ndata-format = "channels_first"\n')
+    assert "(None, 8, 30, 30)" in invoke("shapes", model).output
+    assert "(None, 1, 30, 8)" in invoke("shapes", model, "--data-format", "channels_last").output
+
+
+def test_per_file_ignores(project):
+    write(project / "kerasfix.toml", '[per-file-ignores]\n"pkg/legacy*.py" = ["KF1"]\n'
+                                     '"trap.py" = ["ambiguous-positional-arguments"]\n')
+    write(project / "other" / "legacy.py", LEGACY)
+    result = invoke("check", project)
+    assert "other/legacy.py:2:1: KF112" in result.output
+    assert "pkg/legacy.py" not in result.output
+    assert "KF150" not in result.output  # a bare file name matches in any folder
+
+
+def test_per_file_ignores_are_not_fixed(project):
+    write(project / "kerasfix.toml", '[per-file-ignores]\n"pkg/legacy.py" = ["KF112"]\n')
+    write(project / "other" / "legacy.py", LEGACY)
+    invoke("fix", project)
+    assert (project / "pkg" / "legacy.py").read_text() == LEGACY
+    assert (project / "other" / "legacy.py").read_text() != LEGACY
+
+
+def test_exclude_prunes_discovery_but_not_explicit_paths(project):
+    write(project / "kerasfix.toml", 'exclude = ["pkg/trap.py"]\nextend-exclude = ["gen*"]\n')
+    write(project / "generated" / "legacy.py", LEGACY)
+    result = invoke("check", project)
+    assert "KF150" not in result.output and "generated" not in result.output
+    assert "pkg/legacy.py:2:1: KF112" in result.output
+    assert "KF150" in invoke("check", project / "pkg" / "trap.py").output
+
+
+@pytest.mark.parametrize("body, key", [
+    ('bogus = 1\n', "bogus"),
+    ('[shape]\nassume = 1\n', "shape.assume"),
+    ('from = "keras9"\n', "from"),
+    ('jobs = -1\n', "jobs"),
+    ('jobs = true\n', "jobs"),
+    ('select = "KF1"\n', "select"),
+    ('ignore = ["NOPE1"]\n', "ignore"),
+    ('unsafe-fixes = "yes"\n', "unsafe-fixes"),
+    ('[per-file-ignores]\n"a.py" = "KF1"\n', "per-file-ignores"),
+    ('[shape]\ndata-format = "nchw"\n', "shape.data-format"),
+])
+def test_bad_config_exits_2_naming_file_and_key(project, body, key):
+    path = write(project / "kerasfix.toml", body)
+    result = invoke("check", project / "pkg")
+    assert result.exit_code == 2
+    assert f"{path}: {key}:" in result.output
+    with pytest.raises(ConfigError):
+        resolve(str(project))
+
+
+def test_invalid_toml_exits_2(project):
+    path = write(project / "pyproject.toml", "[tool.kerasfix\n")
+    result = invoke("check", project / "pkg")
+    assert result.exit_code == 2 and f"{path}: invalid TOML" in result.output
+
+
+def test_explicit_config_and_isolated(project):
+    write(project / "kerasfix.toml", "bogus = 1\n")  # would fail if it were read
+    other = write(project / "elsewhere" / "custom.toml", 'ignore = ["KF150"]\n')
+    result = invoke("check", project / "pkg", "--config", other)
+    assert result.exit_code == 1 and "KF112" in result.output and "KF150" not in result.output
+    result = invoke("check", project / "pkg", "--isolated")
+    assert result.exit_code == 1 and "KF112" in result.output and "KF150" in result.output
+    assert invoke("check", project / "pkg", "--config", project / "missing.toml").exit_code == 2
+
+
+def test_config_command_text(project):
+    path = write(project / "pyproject.toml", '[tool.kerasfix]\nfrom = "keras1"\njobs = 2\n'
+                                             '[tool.kerasfix.per-file-ignores]\n"t/*" = ["KF5"]\n'
+                                             '[tool.kerasfix.shape]\ndata-format = "channels_first"\n')
+    result = invoke("config", project / "pkg")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    assert f'from = "keras1"  # {path}' in lines
+    assert f"jobs = 2  # {path}" in lines
+    assert f'per-file-ignores = {{ "t/*" = ["KF5"] }}  # {path}' in lines
+    assert f'shape.data-format = "channels_first"  # {path}' in lines
+    assert 'target = "keras3"  # default' in lines
+    assert "select = []  # default" in lines
+    assert "unsafe-fixes = false  # default" in lines
+    isolated = invoke("config", project / "pkg", "--isolated").output
+    assert 'from = "auto"  # default' in isolated
+
+
+def test_config_command_json_and_errors(project):
+    path = write(project / "kerasfix.toml", 'ignore = ["KF112"]\n')
+    data = json.loads(invoke("config", project, "--output-format", "json").output)
+    assert data["config_file"] == str(path)
+    assert data["values"]["ignore"] == {"value": ["KF112"], "source": str(path)}
+    assert data["values"]["jobs"] == {"value": 0, "source": "default"}
+    write(project / "kerasfix.toml", "nope = 1\n")
+    result = invoke("config", project)
+    assert result.exit_code == 2 and "nope" in result.output
