@@ -163,3 +163,13 @@ def test_check_reports_shapes_and_select_can_drop_them(tmp_path):
     assert "m.py:6:5: KF502" in result.output and result.exit_code == 1
     assert "channels_last, the Keras default" not in result.output  # fails under both
     assert invoke("check", path, "--ignore", "KF5").exit_code == 0
+
+
+def test_select_and_ignore_the_trap_on_its_own(tmp_path):
+    path = tmp_path / "t.py"
+    path.write_text("from keras.layers import Conv2D\nConv2D(8, 3, 3)\n"
+                    "Conv2D(8, 3, kernel_constraint='maxnorm')\n")  # KF112, no Keras 1 evidence
+    only_trap = invoke("check", path, "--select", "KF150", "--output-format", "concise").output
+    assert "KF150" in only_trap and "KF112" not in only_trap
+    no_trap = invoke("check", path, "--ignore", "KF150", "--output-format", "concise").output
+    assert "KF112" in no_trap and "KF150" not in no_trap

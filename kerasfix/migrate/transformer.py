@@ -75,15 +75,16 @@ class LayerMigrator(cst.CSTTransformer):
             if not symbol[:1].isupper() or self.rules.base is None:
                 return updated
             rule = self.rules.base
-        if not self.selection.selects(rule.id):
+        if not (self.selection.selects(rule.id) or self.selection.selects(TRAP.id)):
             return updated
         keras3 = self.rules.keras3_names
         ctx = Context(self.module, self.setting, resolved.flavour, self.facts.evidence,
                       self.rules.evidence_keywords, legacy=bool(keras3) and symbol not in keras3)
         outcome = rewrite(rule, self.rules.base, updated, ctx)
         new_call = self._renamed(outcome, rule, symbol, dotted, updated)
-        if outcome.reading and outcome.reading.trap and not self.selection.selects(TRAP.id):
-            return updated
+        trap = bool(outcome.reading and outcome.reading.trap)
+        if not self.selection.selects(TRAP.id if trap else rule.id):
+            return updated  # a trap is KF150's business; everything else is the rule's
         reported = self._report(original, outcome, rule, dotted, new_call)
         if reported and new_call is not None and outcome.applicability in self.allowed:
             self._count_rename(dotted, symbol, rule, cst_dotted(new_call.func))
