@@ -15,7 +15,7 @@ import click
 from kerasfix import __version__
 
 SOURCES = ["auto", "keras1", "keras2", "tf.keras"]
-FORMATS = ["text", "concise", "json"]
+FORMATS = ["text", "concise", "grouped", "json", "jsonl", "github", "gitlab", "junit", "sarif"]
 
 
 def _common(f):
@@ -34,6 +34,11 @@ def _common(f):
         click.option("-j", "--jobs", type=click.IntRange(min=0), default=None,
                      help="Worker processes (default: number of CPUs)."),
         click.option("--exit-zero", is_flag=True, help="Exit 0 even when findings remain."),
+        click.option("-o", "--output-file", type=click.Path(dir_okay=False),
+                     help="Write the main output to this file."),
+        click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
+                     help="Also write FORMAT to PATH (repeatable), e.g. sarif:kerasfix.sarif."),
+        click.option("--statistics", is_flag=True, help="Per-rule counts after the findings."),
         *_config_options(),
     ]
     for option in reversed(options):
@@ -71,7 +76,7 @@ def fix(paths, **options) -> None:
 
 
 def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_format, jobs,
-         exit_zero, config_file, isolated) -> int:
+         exit_zero, config_file, isolated, output_file, reports, statistics) -> int:
     from kerasfix.config import ConfigError, resolve
     from kerasfix.engine import Settings
     from kerasfix.files import discover
@@ -100,7 +105,12 @@ def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_forma
     if diff:
         _print_diffs(results)
     output_format = _given(output_format, config["output-format"])
-    _print(results, shown, output_format, {code: name for name, code in names.items()}, diff)
+    view = _View(results, shown, {code: name for name, code in names.items()}, diff, files)
+    try:
+        _emit(view, output_format, output_file, reports, statistics)
+    except (OSError, ValueError) as exc:
+        click.echo(f"kerasfix: error: {exc}", err=True)
+        return 2
     return _exit_code(results, shown, missing, diff, exit_zero)
 
 
@@ -131,15 +141,32 @@ def _run_files(files, settings, config, names, **kwargs):
     return sorted(results, key=lambda r: order[r.path])
 
 
-def _print(results, shown, output_format, code_names, diff) -> None:
-    from kerasfix import output
+def _View(results, shown, code_names, diff, files):
+    from kerasfix.output import View
 
-    if output_format == "json":
-        click.echo(output.render_json(shown, code_names), nl=False)
+    return View(results, shown, code_names, diff, files)
+
+
+def _emit(view, output_format, output_file, reports, statistics) -> None:
+    """The main output (to stdout or -o), then every --report FORMAT:PATH."""
+    from kerasfix.output import render, statistics_table
+
+    text = render(view, output_format)
+    if statistics:
+        text += statistics_table(view)
+    if output_file:
+        with open(output_file, "w", encoding="utf-8") as fh:
+            fh.write(text)
     else:
-        click.echo(output.render_text(shown, concise=output_format == "concise"), nl=False)
-        click.echo(output.footer(results, shown, diff), nl=False)
-    for r in results:
+        click.echo(text, nl=False)
+    for spec in reports:
+        fmt, sep, path = spec.partition(":")
+        if not sep or fmt not in FORMATS or not path:
+            raise ValueError(f"--report takes FORMAT:PATH with FORMAT one of "
+                             f"{', '.join(FORMATS)}; got {spec!r}")
+        with open(path, "w", encoding="utf-8") as fh:
+            fh.write(render(view, fmt))
+    for r in view.results:
         if r.internal_error:
             click.echo(f"kerasfix: {r.path}: {r.internal_error}", err=True)
 

@@ -57,7 +57,8 @@ CHECKS = {
     "select": _str_list, "extend-select": _str_list, "ignore": _str_list,
     "per-file-ignores": _per_file, "exclude": _str_list, "extend-exclude": _str_list,
     "unsafe-fixes": lambda v: None if isinstance(v, bool) else "must be true or false",
-    "output-format": _one_of("text", "concise", "json"),
+    "output-format": _one_of("text", "concise", "grouped", "json", "jsonl", "github", "gitlab",
+                             "junit", "sarif"),
     # bool is an int subclass: `jobs = true` must not pass as 1.
     "jobs": lambda v: None if type(v) is int and v >= 0 else "must be an integer >= 0",
     "cache-dir": lambda v: None if isinstance(v, str) else "must be a string",

@@ -73,34 +73,25 @@ def _relative(path: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _fingerprint(f: Finding, root: str, occurrence: int) -> str:
-    """Stable across unrelated edits: the file, the rule, the text of the line (not its
-    number) and which occurrence of that text it is."""
-    text = _line_text(f.path, f.span.line).strip()
-    key = f"{_relative(f.path, root)}\0{f.code}\0{text}\0{occurrence}"
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
-
-
-_LINES: dict[str, list[str]] = {}
-
-
-def _line_text(path: str, line: int) -> str:
-    if path not in _LINES:
-        try:
-            with open(path, "rb") as fh:
-                _LINES[path] = fh.read().decode("utf-8", "replace").splitlines()
-        except OSError:
-            _LINES[path] = []
-    lines = _LINES[path]
-    return lines[line - 1] if 0 < line <= len(lines) else ""
+def _lines(path: str) -> list[str]:
+    try:
+        with open(path, "rb") as fh:
+            return fh.read().decode("utf-8", "replace").splitlines()
+    except OSError:
+        return []
 
 
 def _fingerprints(findings: list[Finding], root: str) -> list[str]:
+    """Stable across unrelated edits: the file, the rule, the text of the line (not its
+    number) and which occurrence of that text it is."""
+    files: dict[str, list[str]] = {}
     seen: Counter = Counter()
     out = []
     for f in findings:
-        key = (f.path, f.code, _line_text(f.path, f.span.line).strip())
-        out.append(_fingerprint(f, root, seen[key]))
+        lines = files.setdefault(f.path, _lines(f.path))
+        text = lines[f.span.line - 1].strip() if 0 < f.span.line <= len(lines) else ""
+        key = (_relative(f.path, root), f.code, text)
+        out.append(hashlib.sha256("\0".join(key + (str(seen[key]),)).encode()).hexdigest()[:32])
         seen[key] += 1
     return out
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 from collections import Counter
+from dataclasses import dataclass
 
 from kerasfix.diagnostics import Finding
 from kerasfix.runner import FileResult
@@ -92,3 +94,42 @@ def as_json(f: Finding, names: dict[str, str]) -> dict:
 
 def render_json(findings: list[Finding], names: dict[str, str]) -> str:
     return json.dumps([as_json(f, names) for f in findings], indent=2) + "\n"
+
+
+@dataclass
+class View:
+    """What a run shows: every result, the findings to show, and how to name rules."""
+
+    results: list
+    shown: list
+    code_names: dict
+    diff: bool
+    files: list
+
+
+def render(view: View, fmt: str) -> str:
+    from kerasfix import formats
+    from kerasfix.registry import all_rules
+
+    root = os.getcwd()
+    if fmt == "json":
+        return render_json(view.shown, view.code_names)
+    if fmt in ("text", "concise"):
+        return (render_text(view.shown, concise=fmt == "concise")
+                + footer(view.results, view.shown, view.diff))
+    simple = {"jsonl": lambda: formats.jsonl(view.shown, view.code_names),
+              "grouped": lambda: formats.grouped(view.shown),
+              "github": lambda: formats.github(view.shown),
+              "gitlab": lambda: formats.gitlab(view.shown, root),
+              "junit": lambda: formats.junit(view.shown, view.files),
+              "sarif": lambda: formats.sarif(view.shown, all_rules(), root)}
+    return simple[fmt]()
+
+
+def statistics_table(view: View) -> str:
+    """ruff's --statistics: count, code, name and fix availability, most frequent first."""
+    counts = Counter(f.code for f in view.shown)
+    fixable = {f.code for f in view.shown if f.kind == "fixable"}
+    lines = [f"{n:5}  {code}  {view.code_names.get(code, '')}{'  [*]' if code in fixable else ''}"
+             for code, n in counts.most_common()]
+    return "\n".join(lines) + ("\n" if lines else "")
