@@ -7,15 +7,16 @@ Precedence 2 > 3 > 1 > 0.
 
 from __future__ import annotations
 
-import difflib
 import sys
 
 import click
 
 from kerasfix import __version__
 
-SOURCES = ["auto", "keras1", "keras2", "tf.keras"]
+# Kept here, not in output.py: `kerasfix --version` must not import the engine.
 FORMATS = ["text", "concise", "grouped", "json", "jsonl", "github", "gitlab", "junit", "sarif"]
+
+SOURCES = ["auto", "keras1", "keras2", "tf.keras"]
 
 
 def _common(f):
@@ -39,6 +40,14 @@ def _common(f):
         click.option("--report", "reports", multiple=True, metavar="FORMAT:PATH",
                      help="Also write FORMAT to PATH (repeatable), e.g. sarif:kerasfix.sarif."),
         click.option("--statistics", is_flag=True, help="Per-rule counts after the findings."),
+        click.option("--notebooks/--no-notebooks", default=True,
+                     help="Check Jupyter notebooks found in folders [default: on]; a notebook "
+                          "named on the command line is always checked."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                     help="Colour text/concise output: auto = when stdout is a terminal."),
+        click.option("--force-exclude", is_flag=True,
+                     help="Apply the config's exclude to paths given explicitly too "
+                          "(for pre-commit, which names every file)."),
         *_config_options(),
     ]
     for option in reversed(options):
@@ -60,8 +69,30 @@ def main() -> None:
     """Lint and migrate legacy Keras 1 / Keras 2 code to Keras 3, statically."""
 
 
-@main.command()
+class _CheckCommand(click.Command):
+    """`--add-suppressions[=REASON]`: the reason only with `=`, so that
+    `check --add-suppressions src/` still checks src/ (click's optional values would take
+    `src/` as the reason)."""
+
+    def parse_args(self, ctx, args):
+        out = []
+        for i, arg in enumerate(args):
+            if arg == "--":
+                out += args[i:]
+                break
+            if arg.startswith("--add-suppressions="):
+                out += ["--add-suppressions", "--suppression-reason", arg.partition("=")[2]]
+            else:
+                out.append(arg)
+        return super().parse_args(ctx, out)
+
+
+@main.command(cls=_CheckCommand)
 @_common
+@click.option("--add-suppressions", is_flag=True,
+              help="Baseline: add `# kerasfix: ignore[CODE]` to every current finding; "
+                   "`--add-suppressions=REASON` puts REASON after it.")
+@click.option("--suppression-reason", default="", hidden=True)
 def check(paths, **options) -> None:
     """Report legacy Keras API uses (read-only)."""
     sys.exit(_run(paths, fix=False, diff=False, **options))
@@ -70,14 +101,19 @@ def check(paths, **options) -> None:
 @main.command()
 @_common
 @click.option("--diff", is_flag=True, help="Write nothing; print the diff and what is left.")
+@click.option("--exit-non-zero-on-fix", is_flag=True,
+              help="Exit 1 when any file was changed, even if nothing is left.")
 def fix(paths, **options) -> None:
     """Rewrite legacy Keras code to Keras 3 in place, then report what is left."""
     sys.exit(_run(paths, fix=True, **options))
 
 
 def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_format, jobs,
-         exit_zero, config_file, isolated, output_file, reports, statistics) -> int:
+         exit_zero, config_file, isolated, output_file, reports, statistics, color="auto",
+         force_exclude=False, add_suppressions=False, suppression_reason="",
+         exit_non_zero_on_fix=False, notebooks=True) -> int:
     from kerasfix.config import ConfigError, resolve
+    from kerasfix.emit import baseline, emit, print_diffs
     from kerasfix.engine import Settings
     from kerasfix.files import discover
     from kerasfix.registry import names_to_codes
@@ -94,24 +130,35 @@ def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_forma
     except SelectionError as exc:
         click.echo(f"kerasfix: error: {exc}", err=True)
         return 2
-    files, missing = discover(list(paths) or ["."], config.excluded)
+    targets = list(paths) or ["."]
+    if force_exclude:  # pre-commit names every file: the config's exclude must still apply
+        targets = [p for p in targets if not config.force_excluded(p)]
+    files, missing = discover(targets, config.excluded, notebooks)
     for path in missing:
         click.echo(f"kerasfix: error: {path}: no such file or folder", err=True)
     settings = Settings(source=_given(source, config["from"]), fix=fix, selection=selection,
                         unsafe_fixes=_given(unsafe_fixes, config["unsafe-fixes"]))
-    results = _run_files(files, settings, config, names, write=fix and not diff, keep_text=diff,
-                         jobs=_given(jobs, config["jobs"]))
+    results = _run_files(files, settings, config, names, write=fix and not diff,
+                         keep_text=diff or add_suppressions, jobs=_given(jobs, config["jobs"]))
+    if add_suppressions:
+        return baseline(results, suppression_reason, missing,
+                        lambda paths: _run_files(paths, settings, config, names, write=False,
+                                                 keep_text=False,
+                                                 jobs=_given(jobs, config["jobs"])))
     shown = [f for r in results for f in r.findings if f.kind != "fixed" or not fix]
     if diff:
-        _print_diffs(results)
+        print_diffs(results)
     output_format = _given(output_format, config["output-format"])
     view = _View(results, shown, {code: name for name, code in names.items()}, diff, files)
     try:
-        _emit(view, output_format, output_file, reports, statistics)
+        emit(view, output_format, output_file, reports, statistics, color)
     except (OSError, ValueError) as exc:
         click.echo(f"kerasfix: error: {exc}", err=True)
         return 2
-    return _exit_code(results, shown, missing, diff, exit_zero)
+    code = _exit_code(results, shown, missing, diff, exit_zero)
+    if code == 0 and exit_non_zero_on_fix and not exit_zero and any(r.changed for r in results):
+        return 1
+    return code
 
 
 def _given(cli_value, config_value):
@@ -145,39 +192,6 @@ def _View(results, shown, code_names, diff, files):
     from kerasfix.output import View
 
     return View(results, shown, code_names, diff, files)
-
-
-def _emit(view, output_format, output_file, reports, statistics) -> None:
-    """The main output (to stdout or -o), then every --report FORMAT:PATH."""
-    from kerasfix.output import render, statistics_table
-
-    text = render(view, output_format)
-    if statistics:
-        text += statistics_table(view)
-    if output_file:
-        with open(output_file, "w", encoding="utf-8") as fh:
-            fh.write(text)
-    else:
-        click.echo(text, nl=False)
-    for spec in reports:
-        fmt, sep, path = spec.partition(":")
-        if not sep or fmt not in FORMATS or not path:
-            raise ValueError(f"--report takes FORMAT:PATH with FORMAT one of "
-                             f"{', '.join(FORMATS)}; got {spec!r}")
-        with open(path, "w", encoding="utf-8") as fh:
-            fh.write(render(view, fmt))
-    for r in view.results:
-        if r.internal_error:
-            click.echo(f"kerasfix: {r.path}: {r.internal_error}", err=True)
-
-
-def _print_diffs(results) -> None:
-    for r in results:
-        if r.new is None:
-            continue
-        old = r.original.decode("utf-8", "replace").splitlines(keepends=True)
-        new = r.new.decode("utf-8", "replace").splitlines(keepends=True)
-        click.echo("".join(difflib.unified_diff(old, new, f"a/{r.path}", f"b/{r.path}")), nl=False)
 
 
 def _exit_code(results, shown, missing, diff, exit_zero) -> int:

@@ -100,6 +100,16 @@ class Config:
         return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(name, g)
                    for g in [*self["exclude"], *self["extend-exclude"]])
 
+    def force_excluded(self, path: str) -> bool:
+        """--force-exclude: whether `path`, given by name, or a folder above it (up to the
+        config's folder) is excluded."""
+        real = Path(os.path.realpath(path))
+        root = Path(os.path.realpath(self.root))
+        if self.excluded(str(real)):
+            return True
+        return any(self.excluded(str(folder)) for folder in real.parents
+                   if root in folder.parents)
+
     def _relative(self, path: str) -> tuple[str, str]:
         real = os.path.realpath(path)
         rel = Path(os.path.relpath(real, self.root)).as_posix()

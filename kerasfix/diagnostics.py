@@ -29,6 +29,8 @@ class Finding:
     fix: Fix | None
     help: str | None
     path: str = ""
+    cell: int = 0  # notebooks: the 1-based cell (over all cells); span lines are the cell's
+    physical_line: int = 0  # notebooks: the line of the .ipynb file holding span.line
 
     @property
     def kind(self) -> str:

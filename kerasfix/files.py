@@ -13,7 +13,7 @@ SKIP_DIRS = frozenset({
     ".mypy_cache", ".pytest_cache", ".ruff_cache", ".kerasfix_cache", ".eggs", "build", "dist",
     "site-packages", ".ipynb_checkpoints",
 })
-SUFFIXES = (".py", ".pyi")
+SUFFIXES = (".py", ".pyi", ".ipynb")
 
 
 class FileChanged(OSError):
@@ -21,11 +21,12 @@ class FileChanged(OSError):
 
 
 def discover(paths: list[str], exclude: Callable[[str], bool] | None = None,
-             ) -> tuple[list[str], list[str]]:
+             notebooks: bool = True) -> tuple[list[str], list[str]]:
     """Python files under `paths` (sorted, unique), and the paths that do not exist.
 
     `exclude` (the config's exclude globs) only prunes what the walk finds: a path given
-    explicitly is always checked, as the user asked for it by name.
+    explicitly is always checked, as the user asked for it by name; so is a notebook
+    given by name when `notebooks` (--no-notebooks) leaves them out of the walk.
     """
     found: dict[str, None] = {}
     missing = []
@@ -35,7 +36,8 @@ def discover(paths: list[str], exclude: Callable[[str], bool] | None = None,
             found[str(path)] = None
         elif path.is_dir():
             for file in _walk(path, exclude or (lambda _: False)):
-                found[file] = None
+                if notebooks or not file.endswith(".ipynb"):
+                    found[file] = None
         else:
             missing.append(raw)
     return list(found), missing

@@ -13,11 +13,27 @@ from collections import Counter, defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
 from kerasfix import __version__
-from kerasfix.diagnostics import Finding
+from kerasfix.diagnostics import Finding, Span
 
 GITHUB_CAP = 10  # GitHub shows at most 10 annotations of a level per step
 _GITHUB_LEVEL = {"error": "error", "warning": "warning"}
 _GITLAB_SEVERITY = {"error": "major", "warning": "minor"}
+
+
+def location(f: Finding) -> str:
+    from kerasfix.output import location
+
+    return location(f)
+
+
+def _file_span(f: Finding) -> tuple[Span, bool]:
+    """The span in the file itself, and whether it has columns. A notebook finding sits on the
+    JSON line of its source line (nbformat writes one per line); columns inside that JSON
+    string would not be the cell's columns, so whole lines are reported there."""
+    if not f.physical_line:
+        return f.span, True
+    end = f.physical_line + f.span.end_line - f.span.line
+    return Span(f.physical_line, 1, end, 1), False
 
 
 def jsonl(findings: list[Finding], names: dict[str, str]) -> str:
@@ -33,7 +49,7 @@ def grouped(findings: list[Finding]) -> str:
     out = []
     for path, items in by_path.items():
         out.append(f"{path}:")
-        out += [f"  {f.span.line}:{f.span.column} {f.code} {f.message}" for f in items]
+        out += [f"  {location(f)} {f.code} {f.message}" for f in items]
         out.append("")
     return "\n".join(out) + ("\n" if out else "")
 
@@ -58,8 +74,10 @@ def github(findings: list[Finding]) -> str:
             left_out += 1
             continue
         shown[level] += 1
-        props = (f"file={_gh_property(f.path)},line={f.span.line},col={f.span.column},"
-                 f"endLine={f.span.end_line},endColumn={f.span.end_column},"
+        span, columns = _file_span(f)
+        cols = f",col={span.column}," if columns else ","
+        cols += f"endLine={span.end_line}" + (f",endColumn={span.end_column}" if columns else "")
+        props = (f"file={_gh_property(f.path)},line={span.line}{cols},"
                  f"title={_gh_property('kerasfix ' + f.code)}")
         out.append(f"::{level} {props}::{_gh_data(f.code + ' ' + f.message)}")
     if left_out:
@@ -89,7 +107,8 @@ def _fingerprints(findings: list[Finding], root: str) -> list[str]:
     out = []
     for f in findings:
         lines = files.setdefault(f.path, _lines(f.path))
-        text = lines[f.span.line - 1].strip() if 0 < f.span.line <= len(lines) else ""
+        line = _file_span(f)[0].line
+        text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         key = (_relative(f.path, root), f.code, text)
         out.append(hashlib.sha256("\0".join(key + (str(seen[key]),)).encode()).hexdigest()[:32])
         seen[key] += 1
@@ -100,7 +119,7 @@ def gitlab(findings: list[Finding], root: str) -> str:
     items = [{
         "description": f"{f.code} {f.message}", "check_name": f.code, "fingerprint": fp,
         "severity": _GITLAB_SEVERITY.get(f.severity, "info"),
-        "location": {"path": _relative(f.path, root), "lines": {"begin": f.span.line}},
+        "location": {"path": _relative(f.path, root), "lines": {"begin": _file_span(f)[0].line}},
     } for f, fp in zip(findings, _fingerprints(findings, root))]
     return json.dumps(items, indent=2) + "\n"
 
@@ -110,9 +129,9 @@ def junit(findings: list[Finding], paths: list[str]) -> str:
     cases = []
     for f in findings:
         message = quoteattr(f"{f.code} {f.message}")
-        body = escape(f"{f.path}:{f.span.line}:{f.span.column}: {f.code} {f.message}")
+        body = escape(f"{f.path}:{location(f)}: {f.code} {f.message}")
         cases.append(f'    <testcase classname={quoteattr(f.path)} '
-                     f'name={quoteattr(f"{f.code} at {f.span.line}:{f.span.column}")}>'
+                     f'name={quoteattr(f"{f.code} at {location(f)}")}>'
                      f'<failure message={message}>{body}</failure></testcase>')
     dirty = {f.path for f in findings}
     cases += [f'    <testcase classname={quoteattr(p)} name="kerasfix"/>'
@@ -152,8 +171,11 @@ def _sarif_rule(rule) -> dict:
 
 
 def _sarif_result(f: Finding, index: dict, fingerprint: str, root: str) -> dict:
-    region = {"startLine": f.span.line, "startColumn": f.span.column,
-              "endLine": f.span.end_line, "endColumn": max(f.span.end_column, f.span.column)}
+    span, columns = _file_span(f)
+    region = {"startLine": span.line, "startColumn": span.column,
+              "endLine": span.end_line, "endColumn": max(span.end_column, span.column)}
+    if not columns:
+        region = {"startLine": span.line, "endLine": span.end_line}
     result = {"ruleId": f.code, "level": "error" if f.severity == "error" else "warning",
               "message": {"text": f.message + (f" Help: {f.help}" if f.help else "")},
               "locations": [{"physicalLocation": {
@@ -162,4 +184,7 @@ def _sarif_result(f: Finding, index: dict, fingerprint: str, root: str) -> dict:
               "partialFingerprints": {"kerasfix/v1": fingerprint}}
     if f.code in index:
         result["ruleIndex"] = index[f.code]
+    if f.cell:
+        result["properties"] = {"cell": f.cell, "cellLine": f.span.line,
+                                "cellColumn": f.span.column}
     return result

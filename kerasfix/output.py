@@ -1,4 +1,5 @@
-"""Render findings: text (ruff-like frames), concise (one line each), json."""
+"""Render findings: text (ruff-like frames), concise (one line each), json; the CI formats
+are in formats.py."""
 
 from __future__ import annotations
 
@@ -15,8 +16,14 @@ def _marker(f: Finding) -> str:
     return " [*]" if f.kind == "fixable" else ""
 
 
+def location(f: Finding) -> str:
+    """`line:col`, or `cell N:line:col` in a notebook (the line counted within the cell)."""
+    cell = f"cell {f.cell}:" if f.cell else ""
+    return f"{cell}{f.span.line}:{f.span.column}"
+
+
 def concise_line(f: Finding) -> str:
-    return f"{f.path}:{f.span.line}:{f.span.column}: {f.code}{_marker(f)} {f.message}"
+    return f"{f.path}:{location(f)}: {f.code}{_marker(f)} {f.message}"
 
 
 def _frame(f: Finding, lines: list[str]) -> list[str]:
@@ -35,7 +42,12 @@ def _frame(f: Finding, lines: list[str]) -> list[str]:
     return out + [""]
 
 
-def _source_lines(path: str) -> list[str]:
+def _source_lines(path: str) -> list[str] | dict[int, list[str]]:
+    """The file's lines; for a notebook, each cell's lines by cell number."""
+    if path.endswith(".ipynb"):
+        from kerasfix.notebooks import cell_lines
+
+        return cell_lines(path)
     try:
         with open(path, "rb") as fh:
             return fh.read().decode("utf-8", "replace").splitlines()
@@ -51,7 +63,8 @@ def render_text(findings: list[Finding], concise: bool) -> str:
     for f in findings:
         if f.path not in cache:
             cache[f.path] = _source_lines(f.path)
-        out += _frame(f, cache[f.path])
+        lines = cache[f.path]
+        out += _frame(f, lines.get(f.cell, []) if isinstance(lines, dict) else lines)
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -86,10 +99,13 @@ def as_json(f: Finding, names: dict[str, str]) -> dict:
                "replacement": f.fix.replacement,
                "location": {"line": f.span.line, "column": f.span.column},
                "end_location": {"line": f.span.end_line, "column": f.span.end_column}}
-    return {"path": f.path, "line": f.span.line, "column": f.span.column,
-            "end_line": f.span.end_line, "end_column": f.span.end_column, "code": f.code,
-            "name": names.get(f.code, ""), "message": f.message, "severity": f.severity,
-            "fix": fix, "help": f.help}
+    out = {"path": f.path, "line": f.span.line, "column": f.span.column,
+           "end_line": f.span.end_line, "end_column": f.span.end_column, "code": f.code,
+           "name": names.get(f.code, ""), "message": f.message, "severity": f.severity,
+           "fix": fix, "help": f.help}
+    if f.cell:  # a notebook: line and column count within this cell
+        out["cell"] = f.cell
+    return out
 
 
 def render_json(findings: list[Finding], names: dict[str, str]) -> str:

@@ -30,7 +30,12 @@ def process(path: str, settings: Settings, write: bool, keep_text: bool) -> File
     except OSError as exc:
         return _unreadable(path, f"cannot read: {exc.strerror or exc}")
     try:
-        result = run_source(data, settings)
+        if path.endswith(".ipynb"):
+            from kerasfix.notebooks import run_notebook
+
+            result = run_notebook(data, settings)
+        else:
+            result = run_source(data, settings)
     except Exception as exc:  # a bug in kerasfix must not stop the other files
         return FileResult(path, internal_error=f"internal error: {type(exc).__name__}: {exc}")
     out = FileResult(path, [replace(f, path=path) for f in result.findings],
