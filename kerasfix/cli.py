@@ -7,6 +7,7 @@ Precedence 2 > 3 > 1 > 0.
 
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -14,7 +15,8 @@ import click
 from kerasfix import __version__
 
 # Kept here, not in output.py: `kerasfix --version` must not import the engine.
-FORMATS = ["text", "concise", "grouped", "json", "jsonl", "github", "gitlab", "junit", "sarif"]
+FORMATS = ["text", "concise", "grouped", "json", "jsonl", "github", "gitlab", "junit", "sarif",
+           "markdown"]
 
 SOURCES = ["auto", "keras1", "keras2", "tf.keras"]
 
@@ -48,6 +50,14 @@ def _common(f):
         click.option("--force-exclude", is_flag=True,
                      help="Apply the config's exclude to paths given explicitly too "
                           "(for pre-commit, which names every file)."),
+        click.option("--no-cache", is_flag=True, envvar="KERASFIX_NO_CACHE",
+                     help="Neither read nor write the cache."),
+        click.option("--cache-dir", type=click.Path(file_okay=False), default=None,
+                     envvar="KERASFIX_CACHE_DIR",
+                     help="Where `check` caches findings [default: .kerasfix_cache]."),
+        click.option("--stdin-filename", default=None, metavar="NAME",
+                     help="Read the source from stdin and report it as NAME; `fix` prints the "
+                          "fixed source to stdout and what remains to stderr."),
         *_config_options(),
     ]
     for option in reversed(options):
@@ -111,38 +121,78 @@ def fix(paths, **options) -> None:
 def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_format, jobs,
          exit_zero, config_file, isolated, output_file, reports, statistics, color="auto",
          force_exclude=False, add_suppressions=False, suppression_reason="",
-         exit_non_zero_on_fix=False, notebooks=True) -> int:
-    from kerasfix.config import ConfigError, resolve
+         exit_non_zero_on_fix=False, notebooks=True, no_cache=False, cache_dir=None,
+         stdin_filename=None) -> int:
+    from kerasfix.config import ConfigError, Resolver
     from kerasfix.emit import baseline, emit, print_diffs
     from kerasfix.engine import Settings
     from kerasfix.files import discover
     from kerasfix.registry import names_to_codes
     from kerasfix.selection import Selection, SelectionError
 
-    try:  # the first PATH's config applies to the whole run
-        config = resolve((paths or ["."])[0], config_file, isolated)
+    try:  # each file gets its closest config; the first PATH's sets run-wide values (jobs...)
+        resolver = Resolver(config_file, isolated)
+        config = resolver((paths or ["."])[0])
     except ConfigError as exc:
         click.echo(f"kerasfix: error: {exc}", err=True)
         return 2
     names = names_to_codes()
     try:
-        selection = Selection.parse(*config.selectors(select, ignore), names)
+        Selection.parse(*config.selectors(select, ignore), names)  # a bad --select: exit 2 now
     except SelectionError as exc:
         click.echo(f"kerasfix: error: {exc}", err=True)
         return 2
     targets = list(paths) or ["."]
-    if force_exclude:  # pre-commit names every file: the config's exclude must still apply
-        targets = [p for p in targets if not config.force_excluded(p)]
-    files, missing = discover(targets, config.excluded, notebooks)
+    try:
+        if force_exclude:  # pre-commit names every file: the config's exclude must still apply
+            targets = [p for p in targets if not resolver(p).force_excluded(p)]
+        stdin = None
+        if stdin_filename is not None:  # the source comes from stdin; NAME need not exist
+            if paths or add_suppressions:
+                click.echo("kerasfix: error: --stdin-filename takes no PATHS and no "
+                           "--add-suppressions", err=True)
+                return 2
+            stdin = getattr(sys.stdin, "buffer", sys.stdin).read()
+            skip = force_exclude and resolver(stdin_filename).force_excluded(stdin_filename)
+            files, missing = ([] if skip else [stdin_filename]), []
+        else:
+            files, missing = discover(
+                targets, lambda p: resolver(os.path.dirname(p)).excluded(p), notebooks,
+                gitignore=lambda p: resolver(p)["respect-gitignore"])
+        for path in files:
+            resolver(path)  # every config error now, before any file is touched
+    except ConfigError as exc:
+        click.echo(f"kerasfix: error: {exc}", err=True)
+        return 2
     for path in missing:
         click.echo(f"kerasfix: error: {path}: no such file or folder", err=True)
-    settings = Settings(source=_given(source, config["from"]), fix=fix, selection=selection,
-                        unsafe_fixes=_given(unsafe_fixes, config["unsafe-fixes"]))
-    results = _run_files(files, settings, config, names, write=fix and not diff,
-                         keep_text=diff or add_suppressions, jobs=_given(jobs, config["jobs"]))
+    built: dict[int, Settings] = {}
+
+    def settings(path):
+        """The Settings from `path`'s config, command-line options beating it."""
+        own = resolver(path)
+        if id(own) not in built:
+            chosen = Selection.parse(*own.selectors(select, ignore), names)
+            built[id(own)] = Settings(
+                source=_given(source, own["from"]), fix=fix, selection=chosen,
+                unsafe_fixes=_given(unsafe_fixes, own["unsafe-fixes"]),
+                fixable=own.fixable(names))
+        return built[id(own)]
+
+    if jobs is None and os.environ.get("PRE_COMMIT"):
+        jobs = 1  # pre-commit already runs one kerasfix per CPU (spec 6.11)
+    cache = None if no_cache else os.path.abspath(_given(cache_dir, config["cache-dir"]))
+    results = _run_files(files, settings, resolver, names, write=fix and not diff and stdin is None,
+                         keep_text=diff or add_suppressions or stdin is not None,
+                         jobs=_given(jobs, config["jobs"]), cache_dir=cache, stdin=stdin)
+    if stdin is not None:
+        from kerasfix.output import MEMORY
+
+        fixed = results[0].new if results and results[0].new is not None else stdin
+        MEMORY[stdin_filename] = fixed if fix and not diff else stdin
     if add_suppressions:
         return baseline(results, suppression_reason, missing,
-                        lambda paths: _run_files(paths, settings, config, names, write=False,
+                        lambda paths: _run_files(paths, settings, resolver, names, write=False,
                                                  keep_text=False,
                                                  jobs=_given(jobs, config["jobs"])))
     shown = [f for r in results for f in r.findings if f.kind != "fixed" or not fix]
@@ -151,7 +201,11 @@ def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_forma
     output_format = _given(output_format, config["output-format"])
     view = _View(results, shown, {code: name for name, code in names.items()}, diff, files)
     try:
-        emit(view, output_format, output_file, reports, statistics, color)
+        if stdin is not None and fix and not diff:  # the source to stdout, findings to stderr
+            _stdout_bytes(fixed)
+            _emit_stderr(view, output_format, output_file, reports, statistics, color)
+        else:
+            emit(view, output_format, output_file, reports, statistics, color)
     except (OSError, ValueError) as exc:
         click.echo(f"kerasfix: error: {exc}", err=True)
         return 2
@@ -161,13 +215,33 @@ def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_forma
     return code
 
 
+def _stdout_bytes(data: bytes) -> None:
+    out = sys.stdout
+    out.flush()
+    getattr(out, "buffer", out).write(data)
+    getattr(out, "buffer", out).flush()
+
+
+def _emit_stderr(view, output_format, output_file, reports, statistics, color):
+    """`fix --stdin-filename`: stdout holds the fixed source, so findings go to stderr."""
+    from kerasfix.emit import emit
+    from kerasfix.output import render, statistics_table
+
+    if output_file or reports:
+        emit(view, output_format, output_file or os.devnull, reports, statistics, color)
+    if not output_file:
+        text = render(view, output_format) + (statistics_table(view) if statistics else "")
+        click.echo(text, nl=False, err=True)
+
+
 def _given(cli_value, config_value):
     return config_value if cli_value is None else cli_value
 
 
-def _run_files(files, settings, config, names, **kwargs):
-    """Run files in groups sharing the same per-file-ignores.
+def _run_files(files, settings, resolver, names, **kwargs):
+    """Run files in groups sharing the same config and per-file-ignores.
 
+    `settings(path)` and `resolver(path)`: the file's Settings and its closest config.
     The ignored rules are taken out of each group's selection rather than filtered from the
     findings afterwards, so that `fix` does not rewrite what per-file-ignores switched off.
     """
@@ -176,14 +250,16 @@ def _run_files(files, settings, config, names, **kwargs):
     from kerasfix.runner import run_all
     from kerasfix.selection import Selection
 
-    groups: dict[tuple[str, ...], list[str]] = {}
+    groups: dict[tuple, tuple] = {}
     for path in files:
-        groups.setdefault(config.ignores_for(path), []).append(path)
+        config = resolver(path)
+        key = (id(config), config.ignores_for(path))
+        groups.setdefault(key, (settings(path), []))[1].append(path)
     results = []
-    for extra, group in groups.items():
+    for (_, extra), (base, group) in groups.items():
         ignored = Selection.parse("", ",".join(extra), names).ignore  # rule names -> codes
-        selection = replace(settings.selection, ignore=settings.selection.ignore + ignored)
-        results += run_all(group, replace(settings, selection=selection), **kwargs)
+        selection = replace(base.selection, ignore=base.selection.ignore + ignored)
+        results += run_all(group, replace(base, selection=selection), **kwargs)
     order = {path: i for i, path in enumerate(files)}
     return sorted(results, key=lambda r: order[r.path])
 

@@ -26,9 +26,10 @@ DEFAULTS: dict[str, object] = {
     "from": "auto", "target": "keras3", "select": [], "extend-select": [], "ignore": [],
     "per-file-ignores": {}, "exclude": [], "extend-exclude": [], "unsafe-fixes": False,
     "output-format": "text", "jobs": 0, "cache-dir": ".kerasfix_cache",
-    "shape.data-format": "channels_last",
+    "shape.data-format": "channels_last", "respect-gitignore": True, "fixable": ["ALL"],
+    "unfixable": [],
 }
-SELECTOR_KEYS = ("select", "extend-select", "ignore")
+SELECTOR_KEYS = ("select", "extend-select", "ignore", "fixable", "unfixable")
 
 
 class ConfigError(ValueError):
@@ -46,6 +47,10 @@ def _str_list(value):
     return None if ok else "must be a list of strings"
 
 
+def _bool(value):
+    return None if isinstance(value, bool) else "must be true or false"
+
+
 def _per_file(value):
     ok = isinstance(value, dict) and all(_str_list(v) is None for v in value.values())
     return None if ok else "must be a table of glob = [codes]"
@@ -56,9 +61,10 @@ CHECKS = {
     "target": _one_of("keras3", "keras2"),
     "select": _str_list, "extend-select": _str_list, "ignore": _str_list,
     "per-file-ignores": _per_file, "exclude": _str_list, "extend-exclude": _str_list,
-    "unsafe-fixes": lambda v: None if isinstance(v, bool) else "must be true or false",
+    "unsafe-fixes": _bool, "respect-gitignore": _bool,
+    "fixable": _str_list, "unfixable": _str_list,
     "output-format": _one_of("text", "concise", "grouped", "json", "jsonl", "github", "gitlab",
-                             "junit", "sarif"),
+                             "junit", "sarif", "markdown"),
     # bool is an int subclass: `jobs = true` must not pass as 1.
     "jobs": lambda v: None if type(v) is int and v >= 0 else "must be an integer >= 0",
     "cache-dir": lambda v: None if isinstance(v, str) else "must be a string",
@@ -84,6 +90,12 @@ class Config:
                 chosen += self["extend-select"]
             select = ",".join(chosen)
         return select, ",".join(self["ignore"]) if ignore is None else ignore
+
+    def fixable(self, names: dict[str, str]):
+        """The `fixable` / `unfixable` keys as a Selection (codes whose fixes may apply)."""
+        from kerasfix.selection import Selection
+
+        return Selection.parse(",".join(self["fixable"]), ",".join(self["unfixable"]), names)
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """The per-file-ignores selectors whose glob matches `path`."""
@@ -122,6 +134,32 @@ def resolve(start: str, explicit: str | None = None, isolated: bool = False) -> 
         return Config()
     path = Path(explicit) if explicit else find(Path(start))
     return load(path) if path else Config()
+
+
+class Resolver:
+    """The closest config for each analysed path, resolved once per folder.
+
+    With `explicit` (--config) or `isolated`, one configuration applies to every path.
+    """
+
+    def __init__(self, explicit: str | None = None, isolated: bool = False):
+        self.fixed = resolve(".", explicit, isolated) if explicit or isolated else None
+        self._folders: dict[str, Config] = {}
+        self._files: dict[str, Config] = {}
+
+    def __call__(self, path: str) -> Config:
+        if self.fixed is not None:
+            return self.fixed
+        real = os.path.realpath(path)
+        folder = real if os.path.isdir(real) else os.path.dirname(real)
+        config = self._folders.get(folder)
+        if config is None:
+            found = find(Path(folder))
+            key = str(found) if found else ""
+            if key not in self._files:
+                self._files[key] = load(found) if found else Config()
+            config = self._folders[folder] = self._files[key]
+        return config
 
 
 def find(start: Path) -> Path | None:

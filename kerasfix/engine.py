@@ -22,6 +22,9 @@ class Settings:
     fix: bool = False
     unsafe_fixes: bool = False
     selection: Selection = field(default_factory=Selection)
+    # `fixable` / `unfixable` config keys: a code not selected here keeps its fix as
+    # available but `fix` does not apply it (the default selects every code).
+    fixable: Selection = field(default_factory=Selection)
 
     @property
     def allowed(self) -> frozenset[str]:

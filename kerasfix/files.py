@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import subprocess
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -21,12 +22,15 @@ class FileChanged(OSError):
 
 
 def discover(paths: list[str], exclude: Callable[[str], bool] | None = None,
-             notebooks: bool = True) -> tuple[list[str], list[str]]:
+             notebooks: bool = True, gitignore: Callable[[str], bool] | None = None
+             ) -> tuple[list[str], list[str]]:
     """Python files under `paths` (sorted, unique), and the paths that do not exist.
 
     `exclude` (the config's exclude globs) only prunes what the walk finds: a path given
     explicitly is always checked, as the user asked for it by name; so is a notebook
     given by name when `notebooks` (--no-notebooks) leaves them out of the walk.
+    `gitignore(path)`: whether a walked file should be skipped when git ignores it (the
+    config's respect-gitignore); git is asked once per folder given.
     """
     found: dict[str, None] = {}
     missing = []
@@ -35,12 +39,32 @@ def discover(paths: list[str], exclude: Callable[[str], bool] | None = None,
         if path.is_file():
             found[str(path)] = None
         elif path.is_dir():
-            for file in _walk(path, exclude or (lambda _: False)):
-                if notebooks or not file.endswith(".ipynb"):
+            walked = [file for file in _walk(path, exclude or (lambda _: False))
+                      if notebooks or not file.endswith(".ipynb")]
+            asked = [file for file in walked if gitignore and gitignore(file)]
+            ignored = git_ignored(str(path), asked) if asked else set()
+            for file in walked:
+                if file not in ignored:
                     found[file] = None
         else:
             missing.append(raw)
     return list(found), missing
+
+
+def git_ignored(root: str, files: list[str]) -> set[str]:
+    """The `files` (found under `root`) that git ignores: one `git check-ignore` call. Empty
+    when git is not installed or `root` is not in a git work tree."""
+    rel = {os.path.relpath(f, root): f for f in files}
+    try:
+        proc = subprocess.run(["git", "check-ignore", "--stdin", "-z"], cwd=root,
+                              input=b"".join(os.fsencode(p) + b"\0" for p in rel),
+                              capture_output=True, check=False, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return set()
+    if proc.returncode not in (0, 1):  # 128: not a git work tree (or a path git refuses)
+        return set()
+    out = [os.fsdecode(p) for p in proc.stdout.split(b"\0")]
+    return {rel[p] for p in out if p in rel}
 
 
 def _walk(root: Path, exclude: Callable[[str], bool]) -> list[str]:

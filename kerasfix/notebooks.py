@@ -275,11 +275,14 @@ def _with_physical_lines(findings: list[Finding], text: str, cells: list[Cell]) 
             if f.cell in by_index else f for f in findings]
 
 
-def cell_lines(path: str) -> dict[int, list[str]]:
-    """Cell number -> the cell's source lines, for showing a finding's line (text output)."""
+def cell_lines(path: str, data: bytes | None = None) -> dict[int, list[str]]:
+    """Cell number -> the cell's source lines, for showing a finding's line (text output).
+    `data`: the notebook's bytes when they are not on disk (--stdin-filename)."""
     try:
-        with open(path, "rb") as fh:
-            nb = json.loads(fh.read().decode("utf-8").removeprefix(_BOM))
+        if data is None:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        nb = json.loads(data.decode("utf-8").removeprefix(_BOM))
         return {pos + 1: ("".join(c["source"]) if isinstance(c["source"], list)
                           else c["source"]).split("\n")
                 for pos, c in enumerate(nb["cells"]) if isinstance(c, dict) and "source" in c}

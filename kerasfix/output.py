@@ -42,12 +42,18 @@ def _frame(f: Finding, lines: list[str]) -> list[str]:
     return out + [""]
 
 
+# Sources that are not on disk (--stdin-filename): path -> bytes, for the frames.
+MEMORY: dict[str, bytes] = {}
+
+
 def _source_lines(path: str) -> list[str] | dict[int, list[str]]:
     """The file's lines; for a notebook, each cell's lines by cell number."""
     if path.endswith(".ipynb"):
         from kerasfix.notebooks import cell_lines
 
-        return cell_lines(path)
+        return cell_lines(path, MEMORY.get(path))
+    if path in MEMORY:
+        return MEMORY[path].decode("utf-8", "replace").splitlines()
     try:
         with open(path, "rb") as fh:
             return fh.read().decode("utf-8", "replace").splitlines()
@@ -138,7 +144,8 @@ def render(view: View, fmt: str) -> str:
               "github": lambda: formats.github(view.shown),
               "gitlab": lambda: formats.gitlab(view.shown, root),
               "junit": lambda: formats.junit(view.shown, view.files),
-              "sarif": lambda: formats.sarif(view.shown, all_rules(), root)}
+              "sarif": lambda: formats.sarif(view.shown, all_rules(), root),
+              "markdown": lambda: formats.markdown(view)}
     return simple[fmt]()
 
 

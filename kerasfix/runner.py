@@ -22,13 +22,29 @@ class FileResult:
     internal_error: str = ""  # a kerasfix bug (exit code 2)
 
 
-def process(path: str, settings: Settings, write: bool, keep_text: bool) -> FileResult:
-    """Check or fix one file; never raises for a problem with the file itself."""
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        return _unreadable(path, f"cannot read: {exc.strerror or exc}")
+def process(path: str, settings: Settings, write: bool, keep_text: bool,
+            cache_dir: str | None = None, data: bytes | None = None) -> FileResult:
+    """Check or fix one file; never raises for a problem with the file itself.
+
+    `cache_dir`: reuse and store `check` findings there (never for fix, --diff or baselines).
+    `data`: the source when it is not read from `path` (--stdin-filename; never cached).
+    """
+    if data is not None:
+        cache_dir = None
+    else:
+        try:
+            with open(path, "rb") as fh:
+                data = fh.read()
+        except OSError as exc:
+            return _unreadable(path, f"cannot read: {exc.strerror or exc}")
+    entry = None
+    if cache_dir and not write and not keep_text and not settings.fix:
+        from kerasfix import cache
+
+        entry = cache.entry_path(cache_dir, settings, data, path.endswith(".ipynb"))
+        cached = cache.load(entry)
+        if cached is not None:
+            return FileResult(path, [replace(f, path=path) for f in cached])
     try:
         if path.endswith(".ipynb"):
             from kerasfix.notebooks import run_notebook
@@ -42,6 +58,8 @@ def process(path: str, settings: Settings, write: bool, keep_text: bool) -> File
                      not_analysed=result.error, changed=result.new is not None)
     if keep_text:
         out.original, out.new = data, result.new
+    if entry is not None and not out.not_analysed and result.new is None:
+        cache.store(cache_dir, entry, result.findings)
     if write and result.new is not None:
         try:
             write_atomic(path, result.new, data)
@@ -63,9 +81,11 @@ def _process_star(args: tuple) -> FileResult:
 
 
 def run_all(paths: list[str], settings: Settings, write: bool, keep_text: bool,
-            jobs: int) -> list[FileResult]:
-    """Process files in parallel (processes: libcst work is CPU-bound), results in path order."""
-    tasks = [(p, settings, write, keep_text) for p in paths]
+            jobs: int, cache_dir: str | None = None,
+            stdin: bytes | None = None) -> list[FileResult]:
+    """Process files in parallel (processes: libcst work is CPU-bound), results in path order.
+    `stdin`: the source of the one path (--stdin-filename), not read from disk."""
+    tasks = [(p, settings, write, keep_text, cache_dir, stdin) for p in paths]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     if jobs == 1 or len(tasks) < 4:
         return [_process_star(t) for t in tasks]

@@ -18,3 +18,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture
 def update_goldens(request: pytest.FixtureRequest) -> bool:
     return bool(request.config.getoption("--update-goldens"))
+
+
+@pytest.fixture(autouse=True)
+def _no_kerasfix_cache(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests run without the `check` cache (tests/test_cache.py switches it back on), so that
+    no test writes .kerasfix_cache/ into the checkout or sees another test's results."""
+    monkeypatch.setenv("KERASFIX_NO_CACHE", "1")

@@ -194,3 +194,92 @@ def test_config_command_json_and_errors(project):
     write(project / "kerasfix.toml", "nope = 1\n")
     result = invoke("config", project)
     assert result.exit_code == 2 and "nope" in result.output
+
+
+# --- hierarchy per file, respect-gitignore, fixable / unfixable (ux-spec 6.7)
+
+def test_each_file_uses_its_closest_config(project):
+    write(project / "kerasfix.toml", 'select = ["KF103"]\n')
+    write(project / "sub" / "kerasfix.toml", 'select = ["KF112"]\n')
+    write(project / "sub" / "legacy.py", LEGACY + DROPOUT)
+    write(project / "top.py", LEGACY + DROPOUT)
+    result = invoke("check", "--output-format", "concise", project)
+    lines = result.output.splitlines()
+    sub = [line for line in lines if "sub" in line and "KF" in line]
+    top = [line for line in lines if "top.py" in line]
+    assert sub and all("KF112" in line for line in sub)
+    assert top and all("KF103" in line for line in top)
+    # the command line still beats every config
+    result = invoke("check", "--output-format", "concise", "--select", "KF150", project)
+    assert "KF103" not in result.output and "KF112" not in result.output
+    assert "KF150" in result.output
+    # --config: one file for all
+    result = invoke("check", "--output-format", "concise", "--config",
+                    project / "sub" / "kerasfix.toml", project)
+    assert "KF103" not in result.output and "top.py:2:1: KF112" in result.output
+
+
+def test_subfolder_config_exclude_is_relative_to_it(project):
+    write(project / "sub" / "kerasfix.toml", 'exclude = ["skip.py"]\n')
+    write(project / "sub" / "skip.py", DROPOUT)
+    write(project / "skip.py", DROPOUT)
+    result = invoke("check", "--output-format", "concise", project)
+    assert "sub/skip.py" not in result.output and f"{project / 'skip.py'}:2" in result.output
+
+
+def _git_repo(path):
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "init", "-q", str(path)], check=True)
+
+
+def test_respect_gitignore(project):
+    _git_repo(project)
+    write(project / ".gitignore", "ignored/\ngen_*.py\n")
+    write(project / "ignored" / "a.py", DROPOUT)
+    write(project / "pkg" / "gen_b.py", DROPOUT)
+    result = invoke("check", "--output-format", "concise", project)
+    assert "ignored" not in result.output and "gen_b" not in result.output
+    assert "drop.py" in result.output
+    # a file named on the command line is always checked
+    assert "KF103" in invoke("check", project / "pkg" / "gen_b.py").output
+    write(project / "kerasfix.toml", "respect-gitignore = false\n")
+    result = invoke("check", "--output-format", "concise", project)
+    assert "ignored" in result.output and "gen_b" in result.output
+
+
+def test_respect_gitignore_outside_a_repo_is_silent(project):
+    write(project / ".gitignore", "pkg/\n")  # no git repository: not read
+    result = invoke("check", "--output-format", "concise", project)
+    assert "drop.py" in result.output and "error" not in result.output.split("\n")[-2]
+
+
+def test_unfixable_keeps_the_fix_available(project):
+    write(project / "kerasfix.toml", 'unfixable = ["KF103"]\n')
+    path = project / "pkg" / "both.py"
+    write(path, "from keras.layers import Dropout, Convolution2D\nDropout(p=0.5)\n"
+                "Convolution2D(8, 3, 3, border_mode='same')\n")
+    result = invoke("fix", "--output-format", "concise", path)
+    text = path.read_text()
+    assert "Dropout(p=0.5)" in text and "Conv2D(8, (3, 3), padding='same')" in text
+    assert "KF103 [*]" in result.output and result.exit_code == 1
+
+
+def test_fixable_limits_what_fix_applies(project):
+    write(project / "kerasfix.toml", 'fixable = ["keras1-dropout-call"]\n')
+    path = write(project / "pkg" / "both.py", "from keras.layers import Dropout, Convolution2D\n"
+                 "Dropout(p=0.5)\nConvolution2D(8, 3, 3, border_mode='same')\n")
+    invoke("fix", path)
+    text = path.read_text()
+    assert "Dropout(rate=0.5)" in text and "Convolution2D(8, 3, 3, border_mode" in text
+
+
+@pytest.mark.parametrize("body", ['fixable = ["KX1"]\n', 'unfixable = "KF1"\n',
+                                  "respect-gitignore = 1\n"])
+def test_new_keys_are_validated(project, body):
+    write(project / "kerasfix.toml", body)
+    result = invoke("check", project)
+    assert result.exit_code == 2 and "kerasfix.toml" in result.output

@@ -26,7 +26,8 @@ def migrate(tree: ast.AST, data: bytes, settings: Settings, suppressed=None) -> 
         return _invalid(exc.raw_line, f"cannot parse: {exc.message}")
     locator = Locator(facts.nodes, module.code)
     migrator = LayerMigrator(rules, facts, module, settings.source, settings.allowed,
-                             settings.selection, locator, suppressed)
+                             settings.selection, locator, suppressed,
+                             fixable=settings.fixable.selects)
     new_module = follow_imports(module.visit(migrator), migrator.renames)
     findings = sorted(migrator.findings(), key=lambda f: (f.span.line, f.span.column, f.code))
     applied = any(f.fix is not None and f.fix.applied for f in findings)

@@ -37,13 +37,16 @@ class LayerMigrator(cst.CSTTransformer):
 
     def __init__(self, rules: RuleSet, facts: FileFacts, module: cst.Module, setting: str,
                  allowed: frozenset[str], selection: Selection, locator: Locator,
-                 suppressed=None):
+                 suppressed=None, fixable=None):
         super().__init__()
         self.rules, self.facts, self.module = rules, facts, module
         self.setting, self.allowed, self.selection = setting, allowed, selection
         self.pending: list[tuple[cst.CSTNode, int, Finding]] = []
         self.locator = locator
         self.suppressed = suppressed  # (code, span) -> bool, from suppression comments
+        # code -> bool: the `fixable`/`unfixable` config; a code it refuses is reported
+        # with its fix available, never applied.
+        self.fixable = fixable or (lambda code: True)
         self.renames = Renames()
         self.scopes: list[frozenset[str]] = [frozenset()]  # names local to enclosing defs
         self.defs_seen = 0
@@ -86,7 +89,8 @@ class LayerMigrator(cst.CSTTransformer):
         if not self.selection.selects(TRAP.id if trap else rule.id):
             return updated  # a trap is KF150's business; everything else is the rule's
         reported = self._report(original, outcome, rule, dotted, new_call)
-        if reported and new_call is not None and outcome.applicability in self.allowed:
+        if (reported and new_call is not None and outcome.applicability in self.allowed
+                and self.fixable(TRAP.id if trap else rule.id)):
             self._count_rename(dotted, symbol, rule, cst_dotted(new_call.func))
             return new_call
         return updated
@@ -126,7 +130,7 @@ class LayerMigrator(cst.CSTTransformer):
             return updated
         nodes = list(new) if isinstance(new, cst.FlattenSentinel) else [new]
         replacement = "; ".join(self.module.code_for_node(n) for n in nodes)
-        applied = "safe" in self.allowed
+        applied = "safe" in self.allowed and self.fixable(LAYER_MODULE.id)
         reported = self._add(
             original, code=LAYER_MODULE.id,
             message=f"`{what}`: no such module in Keras 3; every layer is in `keras.layers`",
@@ -236,7 +240,8 @@ class LayerMigrator(cst.CSTTransformer):
             help_text = f"Keras 3: `{shown}`"
         return self._add(
             original, code=code, message=message, severity="error",
-            fix=Fix(applicability, replacement, applied=applicability in self.allowed),
+            fix=Fix(applicability, replacement, applied=applicability in self.allowed
+                                                   and self.fixable(code)),
             help=help_text)
 
 
