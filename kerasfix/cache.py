@@ -47,6 +47,7 @@ def tool_hash() -> str:
     return digest.hexdigest()[:16]
 
 
+@functools.lru_cache(maxsize=64)  # Settings is frozen: one hash per run, not one per file
 def settings_key(settings, notebook: bool) -> str:
     """Every field of Settings (source, unsafe_fixes, selection, ...) and the notebook flag."""
     data = {"settings": _plain(settings), "notebook": notebook}

@@ -146,10 +146,18 @@ class Resolver:
         self.fixed = resolve(".", explicit, isolated) if explicit or isolated else None
         self._folders: dict[str, Config] = {}
         self._files: dict[str, Config] = {}
+        self._seen: dict[str, Config] = {}  # the folder as written -> its config
 
     def __call__(self, path: str) -> Config:
         if self.fixed is not None:
             return self.fixed
+        # realpath costs a stat per path component: ask once per folder as written.
+        written = path if os.path.isdir(path) else os.path.dirname(path) or "."
+        if written not in self._seen:
+            self._seen[written] = self._resolve(written)
+        return self._seen[written]
+
+    def _resolve(self, path: str) -> Config:
         real = os.path.realpath(path)
         folder = real if os.path.isdir(real) else os.path.dirname(real)
         config = self._folders.get(folder)

@@ -80,14 +80,38 @@ def _process_star(args: tuple) -> FileResult:
     return process(*args)
 
 
+def _cached(path: str, settings: Settings, cache_dir: str) -> FileResult | None:
+    """A cache hit read in the calling process, or None."""
+    from kerasfix import cache
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()
+    except OSError:
+        return None
+    found = cache.load(cache.entry_path(cache_dir, settings, data, path.endswith(".ipynb")))
+    return None if found is None else FileResult(path, [replace(f, path=path) for f in found])
+
+
 def run_all(paths: list[str], settings: Settings, write: bool, keep_text: bool,
             jobs: int, cache_dir: str | None = None,
             stdin: bytes | None = None) -> list[FileResult]:
     """Process files in parallel (processes: libcst work is CPU-bound), results in path order.
     `stdin`: the source of the one path (--stdin-filename), not read from disk."""
-    tasks = [(p, settings, write, keep_text, cache_dir, stdin) for p in paths]
+    done: dict[str, FileResult] = {}
+    if cache_dir and not write and not keep_text and not settings.fix and stdin is None:
+        # Hits cost a read and a hash: serve them here, and start workers only for misses.
+        for path in paths:
+            hit = _cached(path, settings, cache_dir)
+            if hit is not None:
+                done[path] = hit
+    tasks = [(p, settings, write, keep_text, cache_dir, stdin) for p in paths if p not in done]
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
     if jobs == 1 or len(tasks) < 4:
-        return [_process_star(t) for t in tasks]
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        return list(pool.map(_process_star, tasks, chunksize=max(1, len(tasks) // (jobs * 8))))
+        fresh = [_process_star(t) for t in tasks]
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            chunk = max(1, len(tasks) // (jobs * 8))
+            fresh = list(pool.map(_process_star, tasks, chunksize=chunk))
+    done.update((r.path, r) for r in fresh)
+    return [done[p] for p in paths]
