@@ -176,7 +176,7 @@ def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_forma
             built[id(own)] = Settings(
                 source=_given(source, own["from"]), fix=fix, selection=chosen,
                 unsafe_fixes=_given(unsafe_fixes, own["unsafe-fixes"]),
-                fixable=own.fixable(names))
+                fixable=own.fixable(names), data_format=own.data_format())
         return built[id(own)]
 
     if jobs is None and os.environ.get("PRE_COMMIT"):

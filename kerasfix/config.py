@@ -82,6 +82,12 @@ class Config:
     def __getitem__(self, key: str):
         return self.values[key]
 
+    def data_format(self) -> str:
+        """The keras.json data format the user declared for the shape checker, or "" when
+        no config says (then models are traced under both formats)."""
+        set_here = self.sources["shape.data-format"] != DEFAULT
+        return self["shape.data-format"] if set_here else ""
+
     def selectors(self, select: str | None, ignore: str | None) -> tuple[str, str]:
         """--select/--ignore text for Selection.parse; a command-line value replaces the file's."""
         if select is None:

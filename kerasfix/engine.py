@@ -25,6 +25,9 @@ class Settings:
     # `fixable` / `unfixable` config keys: a code not selected here keeps its fix as
     # available but `fix` does not apply it (the default selects every code).
     fixable: Selection = field(default_factory=Selection)
+    # `[tool.kerasfix.shape] data-format`: the image_data_format the user runs with; "" when
+    # unknown, and then the shape checker traces both formats.
+    data_format: str = ""
 
     @property
     def allowed(self) -> frozenset[str]:
@@ -92,7 +95,8 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
     if _builds_models(data) and settings.selection.selects_any("KF5"):
         from kerasfix.shapes.checker import check_tree
 
-        findings = findings + [f for f in check_tree(tree) if settings.selection.selects(f.code)]
+        shapes = check_tree(tree, settings.data_format)
+        findings = findings + [f for f in shapes if settings.selection.selects(f.code)]
     if sup is not None:
         from kerasfix.suppress import apply
 

@@ -283,3 +283,17 @@ def test_new_keys_are_validated(project, body):
     write(project / "kerasfix.toml", body)
     result = invoke("check", project)
     assert result.exit_code == 2 and "kerasfix.toml" in result.output
+
+
+def test_shape_data_format_from_config_decides_the_shape_checker(tmp_path):
+    """A model that fails only under channels_last: reported by default (with the caveat),
+    not at all when the config says the user runs channels_first."""
+    model = ("import keras\nfrom keras import layers\n"
+             "m = keras.Sequential([keras.Input(shape=(3, 32, 32)), layers.Conv2D(8, 5),"
+             " layers.MaxPooling2D(4)])\n")
+    (tmp_path / "m.py").write_text(model)
+    default = CliRunner().invoke(main, ["check", str(tmp_path / "m.py"), "--select", "KF5"])
+    assert "channels_last, the Keras default" in default.output
+    (tmp_path / "kerasfix.toml").write_text('[shape]\ndata-format = "channels_first"\n')
+    declared = CliRunner().invoke(main, ["check", str(tmp_path / "m.py"), "--select", "KF5"])
+    assert declared.exit_code == 0, declared.output

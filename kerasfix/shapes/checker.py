@@ -31,8 +31,15 @@ HINTS = {
 TRAIL = 8  # layers of context shown in a finding's trace
 
 
-def check_tree(tree: ast.Module) -> list[Finding]:
+def check_tree(tree: ast.Module, data_format: str = "") -> list[Finding]:
+    """`data_format`: the one the user declared (config); "" traces both."""
     facts = facts_for(tree)
+    if data_format:  # known: a failure under it is certain, and nothing else is reported
+        traces = Interpreter(facts, data_format).run(tree)
+        found = {(layer.line, layer.error.code): (trace, layer)
+                 for trace, layer in _failures(traces)}
+        cf = _channels_first_inputs(traces) if data_format == "channels_last" else []
+        return [_finding(t, layer, dependent=False) for t, layer in found.values()] + cf
     last = Interpreter(facts, "channels_last").run(tree)
     first = Interpreter(facts, "channels_first").run(tree)
     # A model (known by the line that starts it) that fails anywhere under channels_first too
