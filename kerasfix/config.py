@@ -105,6 +105,8 @@ class Config:
 
     def ignores_for(self, path: str) -> tuple[str, ...]:
         """The per-file-ignores selectors whose glob matches `path`."""
+        if not self["per-file-ignores"]:
+            return ()
         rel, name = self._relative(path)
         out: list[str] = []
         for glob, codes in self["per-file-ignores"].items():
@@ -114,6 +116,8 @@ class Config:
 
     def excluded(self, path: str) -> bool:
         """Whether folder discovery should skip `path` (a file or a folder)."""
+        if not self["exclude"] and not self["extend-exclude"]:
+            return False  # the common case; resolving the path costs a stat per component
         rel, name = self._relative(path)
         return any(fnmatch.fnmatchcase(rel, g) or fnmatch.fnmatchcase(name, g)
                    for g in [*self["exclude"], *self["extend-exclude"]])
