@@ -79,8 +79,7 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
     undecodable = _decode_error(data)  # cheap, and an unreadable Keras file is always news
     if undecodable is not None:
         return undecodable
-    if not (mentions_rule_token(data) or _builds_models(data) or b"kerasfix:" in data
-            or b"noqa" in data):
+    if not (mentions_rule_token(data) or _builds_models(data) or _has_suppressions(data)):
         return SourceResult([])
     try:
         tree = ast.parse(data)
@@ -88,8 +87,9 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
         return _parse_error(exc)
     from kerasfix.migrate.apply import migrate  # libcst is imported only when needed
 
-    sup = _suppressions(data)
-    covers = (lambda code, span: sup.covers(code, span, _rule_names())) if sup else None
+    names = _rule_names() if _has_suppressions(data) else {}
+    sup = _suppressions(data, names) if names else None
+    covers = (lambda code, span: sup.covers(code, span, names)) if sup else None
     result = migrate(tree, data, settings, covers)
     findings = result.findings
     if _builds_models(data) and settings.selection.selects_any("KF5"):
@@ -100,18 +100,21 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
     if sup is not None:
         from kerasfix.suppress import apply
 
-        findings = apply(findings, sup, _rule_names(), settings.selection.selects_any)
+        findings = apply(findings, sup, names, settings.selection.selects_any)
     result.findings = sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code))
     return result
 
 
-def _suppressions(data: bytes):
-    """The file's suppression comments, or None when it has none (the common case)."""
-    if b"kerasfix:" not in data and b"noqa" not in data:
-        return None
+def _has_suppressions(data: bytes) -> bool:
+    """Could the file hold a suppression comment? Most files cannot: then nothing is parsed."""
+    return b"kerasfix:" in data or b"noqa" in data
+
+
+def _suppressions(data: bytes, names: dict[str, str]):
+    """The file's suppression comments (`names`: rule name -> code, built once per file)."""
     from kerasfix.suppress import parse
 
-    return parse(data, _rule_names())
+    return parse(data, names)
 
 
 def _rule_names() -> dict[str, str]:

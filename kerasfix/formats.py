@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape, quoteattr
 
 from kerasfix import __version__
 from kerasfix.diagnostics import Finding, Span
+from kerasfix.output import file_lines
 
 GITHUB_CAP = 10  # GitHub shows at most 10 annotations of a level per step
 _GITHUB_LEVEL = {"error": "error", "warning": "warning"}
@@ -93,18 +94,6 @@ def _relative(path: str, root: str) -> str:
     return rel.replace(os.sep, "/")
 
 
-def _lines(path: str) -> list[str]:
-    from kerasfix.output import MEMORY
-
-    if path in MEMORY:
-        return MEMORY[path].decode("utf-8", "replace").splitlines()
-    try:
-        with open(path, "rb") as fh:
-            return fh.read().decode("utf-8", "replace").splitlines()
-    except OSError:
-        return []
-
-
 def _fingerprints(findings: list[Finding], root: str) -> list[str]:
     """Stable across unrelated edits: the file, the rule, the text of the line (not its
     number) and which occurrence of that text it is."""
@@ -112,7 +101,9 @@ def _fingerprints(findings: list[Finding], root: str) -> list[str]:
     seen: Counter = Counter()
     out = []
     for f in findings:
-        lines = files.setdefault(f.path, _lines(f.path))
+        if f.path not in files:  # read each file once, not once per finding
+            files[f.path] = file_lines(f.path)
+        lines = files[f.path]
         line = _file_span(f)[0].line
         text = lines[line - 1].strip() if 0 < line <= len(lines) else ""
         key = (_relative(f.path, root), f.code, text)

@@ -52,6 +52,11 @@ def _source_lines(path: str) -> list[str] | dict[int, list[str]]:
         from kerasfix.notebooks import cell_lines
 
         return cell_lines(path, MEMORY.get(path))
+    return file_lines(path)
+
+
+def file_lines(path: str) -> list[str]:
+    """A source's lines, from memory (--stdin-filename) or disk; [] if unreadable."""
     if path in MEMORY:
         return MEMORY[path].decode("utf-8", "replace").splitlines()
     try:
