@@ -146,10 +146,6 @@ def literal(node: ast.expr | None) -> object:
     return _OPAQUE
 
 
-def is_opaque(value: object) -> bool:
-    return value is _OPAQUE
-
-
 def plausible(param: str, value: object, overrides: dict[str, str]) -> bool:
     """Whether a literal `value` could be an argument for `param`; opaque values always can."""
     if value is _OPAQUE:
