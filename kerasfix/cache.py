@@ -37,7 +37,7 @@ def tool_hash() -> str:
         roots = [rules_dir()]
     except Exception:  # the engine will report the missing tables itself
         roots = []
-    files = sorted(p for root in roots for p in root.glob("*.toml"))
+    files = sorted(p for root in roots for p in root.rglob("*.toml"))
     files += sorted(package.rglob("*.py"))
     for path in files:
         try:

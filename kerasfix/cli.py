@@ -28,6 +28,9 @@ def _common(f):
         click.option("--from", "source", type=click.Choice(SOURCES), default=None,
                      help="Which Keras the code was written for; decides ambiguous positionals "
                           "[default: auto]."),
+        click.option("--target", type=click.Choice(["keras3", "keras2"]), default=None,
+                     help="keras3: migrate to Keras 3; keras2: only the Keras 1 -> 2 rules, "
+                          "for code that stays on tf_keras [default: keras3]."),
         click.option("--select", default=None, help="Only these codes, prefixes (KF1) or names."),
         click.option("--ignore", default=None, help="Skip these codes, prefixes or names."),
         click.option("--unsafe-fixes/--no-unsafe-fixes", default=None,
@@ -118,7 +121,7 @@ def fix(paths, **options) -> None:
     sys.exit(_run(paths, fix=True, **options))
 
 
-def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_format, jobs,
+def _run(paths, *, fix, diff, source, target, select, ignore, unsafe_fixes, output_format, jobs,
          exit_zero, config_file, isolated, output_file, reports, statistics, color="auto",
          force_exclude=False, add_suppressions=False, suppression_reason="",
          exit_non_zero_on_fix=False, notebooks=True, no_cache=False, cache_dir=None,
@@ -175,6 +178,7 @@ def _run(paths, *, fix, diff, source, select, ignore, unsafe_fixes, output_forma
             chosen = Selection.parse(*own.selectors(select, ignore), names)
             built[id(own)] = Settings(
                 source=_given(source, own["from"]), fix=fix, selection=chosen,
+                target=_given(target, own["target"]),
                 unsafe_fixes=_given(unsafe_fixes, own["unsafe-fixes"]),
                 fixable=own.fixable(names), data_format=own.data_format())
         return built[id(own)]

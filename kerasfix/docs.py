@@ -23,6 +23,14 @@ def explain(rule) -> str:
     out = [f"# {rule.id} {rule.name}", "", rule.summary, "", f"Fix: {rule.fix}"]
     if rule.symbols:
         out.append("Symbols: " + ", ".join(f"`keras.layers.{s}`" for s in rule.symbols))
+    if getattr(rule, "calls", ()):
+        out.append("Calls: " + ", ".join(f"`{c}`" for c in rule.calls))
+    if getattr(rule, "methods", ()):
+        out.append("Methods: " + ", ".join(f"`.{m}()`" for m in rule.methods))
+    if getattr(rule, "family", ""):
+        out.append(f"migration-table.md: {rule.family}")
+    if getattr(rule, "see", ""):
+        out.append(f"See: {rule.see}")
     for note in getattr(rule, "unsafe_when", []):
         out.append(f"Unsafe fix when it drops {note}")
     if getattr(rule, "rename_to", ""):

@@ -28,6 +28,8 @@ class Settings:
     # `[tool.kerasfix.shape] data-format`: the image_data_format the user runs with; "" when
     # unknown, and then the shape checker traces both formats.
     data_format: str = ""
+    # --target: keras3 (default) or keras2 (only the Keras 1 -> 2 rules, for tf_keras users)
+    target: str = "keras3"
 
     @property
     def allowed(self) -> frozenset[str]:

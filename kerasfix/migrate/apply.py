@@ -11,13 +11,15 @@ from kerasfix.migrate.facts import scan
 from kerasfix.migrate.imports import follow_imports
 from kerasfix.migrate.loader import load_rules
 from kerasfix.migrate.positions import Locator
+from kerasfix.migrate.program.loader import load_program_rules
+from kerasfix.migrate.program.naming import finish_imports, names_for_file
 from kerasfix.migrate.transformer import LayerMigrator
 
 
 def migrate(tree: ast.AST, data: bytes, settings: Settings, suppressed=None) -> SourceResult:
     """`suppressed(code, span)`: whether a suppression comment covers a finding."""
-    rules = load_rules()
-    facts = scan(tree, rules)
+    rules, program = load_rules(), load_program_rules()
+    facts = scan(tree, rules, program)
     if not facts.candidate:
         return SourceResult([])
     try:
@@ -25,10 +27,13 @@ def migrate(tree: ast.AST, data: bytes, settings: Settings, suppressed=None) -> 
     except cst.ParserSyntaxError as exc:
         return _invalid(exc.raw_line, f"cannot parse: {exc.message}")
     locator = Locator(facts.nodes, module.code)
+    names = names_for_file(facts.table, tree.body, facts.nodes)
     migrator = LayerMigrator(rules, facts, module, settings.source, settings.allowed,
                              settings.selection, locator, suppressed,
-                             fixable=settings.fixable.selects)
+                             fixable=settings.fixable.selects, program=program, names=names,
+                             target=settings.target)
     new_module = follow_imports(module.visit(migrator), migrator.renames)
+    new_module = finish_imports(new_module, names)
     findings = sorted(migrator.findings(), key=lambda f: (f.span.line, f.span.column, f.code))
     applied = any(f.fix is not None and f.fix.applied for f in findings)
     if not applied or new_module.code == module.code:  # rendering code costs: only if fixed

@@ -44,7 +44,7 @@ def _named_evidence(table: ImportTable, rules: RuleSet) -> bool:
     return False
 
 
-def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
+def scan(tree: ast.AST, rules: RuleSet, program=None) -> FileFacts:
     nodes = list(ast.walk(tree))  # walked once: the walk, not the checks, is what costs
     table = build_import_table(tree, nodes)
     star = rules.layer_names
@@ -53,10 +53,14 @@ def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
     for node in nodes:
         if isinstance(node, ast.Import):
             candidate = candidate or any(legacy_layer_module(a.name) for a in node.names)
+        if program is not None and not candidate and not isinstance(node, ast.Call):
+            candidate = _program_node(program, node, table)
         if not isinstance(node, ast.Call):
             continue
         dotted = dotted_name(node.func)
         resolved = table.resolve(dotted, star) if dotted else None
+        if program is not None and not candidate:
+            candidate = _program_call(program, node, resolved)
         symbol = layer_symbol(resolved)
         if symbol and not candidate:
             candidate = might_fire(rules, symbol, node)
@@ -70,6 +74,40 @@ def scan(tree: ast.AST, rules: RuleSet) -> FileFacts:
             evidence = True
     era = "keras1" if evidence and not modern else "keras3" if modern and not evidence else ""
     return FileFacts(table, star, era, candidate or _layer_imports(table), nodes)
+
+
+def _program_call(program, call: ast.Call, resolved: Resolved | None) -> bool:
+    """Could a program rule see this call? (Its handler decides; this only gates the parse.)"""
+    if resolved is not None:
+        return resolved.qualname in program.calls
+    return isinstance(call.func, ast.Attribute) and call.func.attr in program.methods
+
+
+def _program_node(program, node: ast.AST, table: ImportTable) -> bool:
+    if isinstance(node, ast.Attribute):
+        return node.attr in program.attributes
+    if isinstance(node, ast.ClassDef) and program.classes:
+        return any(table.resolve(d) for d in map(dotted_name, node.bases) if d)
+    if isinstance(node, (ast.Import, ast.ImportFrom)) and program.imports:
+        return _legacy_import(program, node)
+    return False
+
+
+def _legacy_import(program, node: ast.Import | ast.ImportFrom) -> bool:
+    """An import an import rule is about (its `data.modules`: legacy public names)."""
+    prefixes = program.import_modules
+    if isinstance(node, ast.ImportFrom):
+        if node.level or not node.module:
+            return False
+        full = [f"{node.module}.{a.name}" for a in node.names] + [node.module]
+    else:
+        full = [a.name for a in node.names]
+    for name in full:
+        found = canonical(name)
+        if found and any(found.qualname == p or found.qualname.startswith(p + ".")
+                         for p in prefixes):
+            return True
+    return False
 
 
 def _modern_call(rules: RuleSet, symbol: str, call: ast.Call) -> bool:

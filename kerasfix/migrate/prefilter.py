@@ -23,7 +23,9 @@ _KERAS_IMPORT = re.compile(
 @functools.lru_cache(maxsize=1)
 def _tokens() -> re.Pattern:
     rules = load_rules()
-    words = set(rules.by_symbol) | {"merge", "Merge"}
+    from kerasfix.migrate.program.loader import load_program_rules
+
+    words = set(rules.by_symbol) | {"merge", "Merge"} | set(load_program_rules().words)
     if rules.base is not None:
         words |= set(rules.base.removed)
     words |= {f"layers.{m}" for m in LAYER_MODULES}

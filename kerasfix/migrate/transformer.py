@@ -15,6 +15,7 @@ from kerasfix.migrate.facts import FileFacts, layer_symbol
 from kerasfix.migrate.loader import RuleSet
 from kerasfix.migrate.meta import LAYER_MODULE, TRAP
 from kerasfix.migrate.positions import Locator
+from kerasfix.migrate.program.dispatch import ProgramHooks
 from kerasfix.migrate.transformer_util import cst_dotted
 from kerasfix.selection import Selection
 
@@ -31,14 +32,20 @@ class Renames:
 _NOWHERE = Span(0, 0, 0, 0)
 
 
-class LayerMigrator(cst.CSTTransformer):
+class LayerMigrator(ProgramHooks, cst.CSTTransformer):
     """Visits the module itself (no metadata wrapper): positions cost a whole-module codegen,
-    so they are computed afterwards, and only for files with findings."""
+    so they are computed afterwards, and only for files with findings.
+
+    Layer calls are rewritten here from the layer records; every other rule (models,
+    training, merge, backend, ...) is a program rule run through ProgramHooks."""
 
     def __init__(self, rules: RuleSet, facts: FileFacts, module: cst.Module, setting: str,
                  allowed: frozenset[str], selection: Selection, locator: Locator,
-                 suppressed=None, fixable=None):
+                 suppressed=None, fixable=None, program=None, names=None,
+                 target: str = "keras3"):
         super().__init__()
+        self.program, self.names, self.target = program, names, target
+        self.callees: set[int] = set()  # ids of Attribute nodes that are a call's callee
         self.rules, self.facts, self.module = rules, facts, module
         self.setting, self.allowed, self.selection = setting, allowed, selection
         self.pending: list[tuple[cst.CSTNode, int, Finding]] = []
@@ -71,8 +78,8 @@ class LayerMigrator(cst.CSTTransformer):
         table, star = self.facts.table, self.facts.star_symbols
         resolved = table.resolve(dotted, star, self.scopes[-1]) if dotted else None
         symbol = layer_symbol(resolved)
-        if symbol is None:
-            return updated
+        if symbol is None or resolved.qualname in self.program.calls:
+            return self._program_call(original, updated, resolved, dotted)
         rule = self.rules.by_symbol.get(symbol)
         if rule is None:
             if not symbol[:1].isupper() or self.rules.base is None:
@@ -98,22 +105,31 @@ class LayerMigrator(cst.CSTTransformer):
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
         new = module_paths.fix_import_from(updated)
         if new is None:
-            return updated
+            return self._program_hook(self.program.imports, original, updated)
         result = new[0] if len(new) == 1 else cst.FlattenSentinel(new)
         return self._module_fix(original, updated, result, module_paths.legacy_part(updated))
 
     def leave_Import(self, original: cst.Import, updated: cst.Import):
         new = module_paths.fix_import(updated)
         if new is None:
-            return updated
+            return self._program_hook(self.program.imports, original, updated)
         return self._module_fix(original, updated, new, "a Keras 1 layer submodule")
 
     def leave_Attribute(self, original: cst.Attribute, updated: cst.Attribute):
         dotted = cst_dotted(original)
         target = module_paths.fix_path(dotted, self.facts.table) if dotted else None
-        if target is None:
-            return updated
-        return self._module_fix(original, updated, cst.parse_expression(target), dotted)
+        if target is not None:
+            return self._module_fix(original, updated, cst.parse_expression(target), dotted)
+        rules = self.program.attributes.get(updated.attr.value, ())
+        if rules and id(original) not in self.callees:
+            return self._program_hook(rules, original, updated, dotted=dotted or "")
+        return updated
+
+    def leave_Comparison(self, original: cst.Comparison, updated: cst.Comparison):
+        return self._program_hook(self.program.comparisons, original, updated)
+
+    def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
+        return self._program_hook(self.program.classes, original, updated)
 
     def leave_SimpleStatementLine(self, original, updated):
         """An import split in two by leave_ImportFrom goes on two lines, not `a; b`."""
@@ -190,6 +206,7 @@ class LayerMigrator(cst.CSTTransformer):
 
     def visit_Call(self, node: cst.Call) -> None:
         self.locator.see(node)
+        self.callees.add(id(node.func))
 
     def visit_ImportFrom(self, node: cst.ImportFrom) -> bool:
         self.locator.see(node)

@@ -1,0 +1,118 @@
+"""Argument edits on one call that keep the user's formatting (comments, line breaks,
+trailing commas): the building blocks of program-rule handlers."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+_TIGHT = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+                         whitespace_after=cst.SimpleWhitespace(""))
+
+
+def keyword(call: cst.Call, name: str) -> cst.Arg | None:
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg
+    return None
+
+
+def has_keyword(call: cst.Call, *names: str) -> bool:
+    return any(keyword(call, n) is not None for n in names)
+
+
+def positionals(call: cst.Call) -> list[cst.Arg]:
+    """The plain positional arguments (before any `*args`, which hides what follows)."""
+    out = []
+    for arg in call.args:
+        if arg.star or arg.keyword is not None:
+            break
+        out.append(arg)
+    return out
+
+
+def has_star(call: cst.Call) -> bool:
+    return any(arg.star for arg in call.args)
+
+
+def index_of(call: cst.Call, arg: cst.Arg) -> int:
+    return next(i for i, a in enumerate(call.args) if a is arg)
+
+
+def _with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
+    """`call` with `args`: the last one takes the original last comma (trailing or none),
+    the others a separator in the call's own style (`, ` or `,` + line break)."""
+    original = call.args
+    trailing = original[-1].comma if original else cst.MaybeSentinel.DEFAULT
+    sep = next((a.comma for a in original[:-1] if a.comma is not cst.MaybeSentinel.DEFAULT),
+               cst.Comma(whitespace_after=cst.SimpleWhitespace(" ")))
+    out = []
+    for i, arg in enumerate(args):
+        if i == len(args) - 1:
+            arg = arg.with_changes(comma=trailing)
+        elif arg.comma is cst.MaybeSentinel.DEFAULT or arg.comma is trailing:
+            arg = arg.with_changes(comma=sep)
+        out.append(arg)
+    return call.with_changes(args=out)
+
+
+def rename_keywords(call: cst.Call, mapping: dict[str, str]) -> tuple[cst.Call, list[str]]:
+    """Rename keyword arguments; returns the call and `old` -> `new` notes."""
+    notes, args = [], []
+    for arg in call.args:
+        old = arg.keyword.value if arg.keyword is not None else None
+        if old in mapping:
+            arg = arg.with_changes(keyword=cst.Name(mapping[old]))
+            notes.append(f"`{old}` -> `{mapping[old]}`")
+        args.append(arg)
+    return call.with_changes(args=args), notes
+
+
+def drop_keywords(call: cst.Call, names) -> tuple[cst.Call, list[str]]:
+    """Remove keyword arguments; returns the call and the names dropped."""
+    keep = [a for a in call.args if a.keyword is None or a.keyword.value not in names]
+    dropped = [a.keyword.value for a in call.args if a not in keep]
+    if not dropped:
+        return call, []
+    return _with_args(call, keep), dropped
+
+
+def add_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
+    """Append `name=value` (value as source code or a node)."""
+    node = cst.parse_expression(value) if isinstance(value, str) else value
+    new = cst.Arg(value=node, keyword=cst.Name(name), equal=_TIGHT)
+    return _with_args(call, list(call.args) + [new])
+
+
+def set_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
+    """Replace the value of keyword `name`, or append it."""
+    node = cst.parse_expression(value) if isinstance(value, str) else value
+    if keyword(call, name) is None:
+        return add_keyword(call, name, node)
+    args = [a.with_changes(value=node) if a.keyword is not None and a.keyword.value == name
+            else a for a in call.args]
+    return call.with_changes(args=args)
+
+
+def positional_to_keywords(call: cst.Call, names: list[str]) -> cst.Call:
+    """Give the first positional arguments the keywords `names` (None keeps one positional).
+    Stops at `*args`."""
+    args = []
+    for i, arg in enumerate(call.args):
+        if arg.star or arg.keyword is not None or i >= len(names) or names[i] is None:
+            args.append(arg)
+            continue
+        args.append(arg.with_changes(keyword=cst.Name(names[i]), equal=_TIGHT))
+    # A positional after a keyword is a syntax error: keep the positional prefix together.
+    first_kw = next((i for i, a in enumerate(args) if a.keyword is not None or a.star), None)
+    if first_kw is not None and any(a.keyword is None and not a.star
+                                    for a in args[first_kw:]):
+        return call  # a name was None after a keyword: leave the call as it was
+    return call.with_changes(args=args)
+
+
+def set_func(call: cst.Call, name: str) -> cst.Call:
+    """Rename the callee's last part: `model.fit_generator` -> `model.fit`, `merge` -> `add`."""
+    func = call.func
+    if isinstance(func, cst.Attribute):
+        return call.with_changes(func=func.with_changes(attr=cst.Name(name)))
+    return call.with_changes(func=cst.parse_expression(name))

@@ -1,0 +1,67 @@
+"""The program rules' side of the one libcst pass: find the rules a node hooks, run their
+handlers in code order on the node as rewritten so far, report each edit, apply the allowed.
+
+Mixed into migrate.transformer.LayerMigrator, which owns positions, suppressions and
+findings (`_add`)."""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from kerasfix.diagnostics import Fix
+from kerasfix.migrate.program.site import Edit, Site
+
+
+class ProgramHooks:
+    def _program_call(self, original: cst.Call, updated: cst.Call, resolved,
+                      dotted: str | None) -> cst.BaseExpression:
+        program = self.program
+        if resolved is not None:
+            rules = program.calls.get(resolved.qualname, ())
+        elif isinstance(updated.func, cst.Attribute) and not self._module_receiver(dotted):
+            rules = program.methods.get(updated.func.attr.value, ())
+        else:
+            rules = ()
+        if not rules:
+            return updated
+        return self._program_run(rules, original, updated, qualname=resolved.qualname
+                                 if resolved else "", dotted=dotted or "",
+                                 flavour=resolved.flavour if resolved else "keras")
+
+    def _module_receiver(self, dotted: str | None) -> bool:
+        """`np.save(...)`, `pickle.load(...)`: a method of an imported module is not a model's."""
+        return bool(dotted) and "." in dotted and dotted.split(".")[0] in self.names.imported
+
+    def _program_hook(self, rules, original, updated, **fields):
+        """For the other hooks (comparisons, classes, attributes, imports)."""
+        if not rules:
+            return updated
+        return self._program_run(rules, original, updated, **fields)
+
+    def _program_run(self, rules, original, node, **fields):
+        for rule in rules:
+            if self.target not in rule.targets or not self.selection.selects(rule.id):
+                continue
+            site = Site(node=node, original=original, module=self.module, names=self.names,
+                        evidence=self.facts.evidence, source=self.setting, target=self.target,
+                        facts=self.facts, **fields)
+            edits = self.program.handler(rule)(site, rule) or []
+            for edit in edits if isinstance(edits, list) else [edits]:
+                if self._program_report(original, rule, edit):
+                    node = edit.new
+        return node
+
+    def _program_report(self, original, rule, edit: Edit) -> bool:
+        """Report one edit; True when its fix is to be applied."""
+        at = edit.at if edit.at is not None else original
+        if edit.new is None:
+            self._add(at, edit.arg, code=rule.id, message=edit.message,
+                      severity=edit.severity, fix=None, help=edit.help)
+            return False
+        applied = edit.fix in self.allowed and self.fixable(rule.id)
+        replacement = self.module.code_for_node(edit.new)
+        shown = " ".join(replacement.split())
+        reported = self._add(at, edit.arg, code=rule.id, message=edit.message,
+                             severity=edit.severity, fix=Fix(edit.fix, replacement, applied),
+                             help=edit.help or f"Keras 3: `{shown}`")
+        return reported and applied

@@ -1,0 +1,68 @@
+"""Load rules/program/*.toml and index the records by what they hook into."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+from collections import defaultdict
+from dataclasses import dataclass
+
+from kerasfix.migrate.loader import rules_dir, tomllib
+from kerasfix.migrate.program.spec import ProgramRule, build_program_rule
+from kerasfix.migrate.spec import SpecError
+
+
+@dataclass(frozen=True)
+class ProgramRules:
+    rules: tuple[ProgramRule, ...]
+    calls: dict  # public name -> rules, in code order
+    methods: dict  # method name -> rules
+    attributes: dict  # attribute name -> rules
+    comparisons: tuple[ProgramRule, ...]
+    classes: tuple[ProgramRule, ...]
+    imports: tuple[ProgramRule, ...]
+    words: frozenset[str]  # for the byte pre-filter
+    import_modules: frozenset[str] = frozenset()  # legacy modules the import rules are about
+
+    def handler(self, rule: ProgramRule):
+        return _handler(rule.handler, rule.file)
+
+
+@functools.lru_cache(maxsize=None)
+def _handler(dotted: str, file: str):
+    module, _, function = dotted.rpartition(".")
+    try:
+        return getattr(importlib.import_module(f"kerasfix.migrate.program.{module}"), function)
+    except (ImportError, AttributeError) as exc:
+        raise SpecError(f"{file}: handler {dotted!r} not found: {exc}") from exc
+
+
+def _index(rules: list[ProgramRule], key: str) -> dict:
+    out: dict[str, list[ProgramRule]] = defaultdict(list)
+    for rule in rules:
+        for name in getattr(rule, key):
+            out[name].append(rule)
+    return {name: tuple(found) for name, found in out.items()}
+
+
+@functools.lru_cache(maxsize=None)
+def load_program_rules(directory: str | None = None) -> ProgramRules:
+    root = (rules_dir() if directory is None else __import__("pathlib").Path(directory))
+    rules: list[ProgramRule] = []
+    for path in sorted((root / "program").glob("*.toml")):
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+        rules.extend(build_program_rule(raw, f"program/{path.name}")
+                     for raw in data.get("rule", []))
+    rules.sort(key=lambda r: r.id)
+    words: set[str] = set()
+    for rule in rules:
+        words |= rule.words()
+    return ProgramRules(
+        rules=tuple(rules), calls=_index(rules, "calls"), methods=_index(rules, "methods"),
+        attributes=_index(rules, "attributes"),
+        comparisons=tuple(r for r in rules if r.comparisons),
+        classes=tuple(r for r in rules if r.classes),
+        imports=tuple(r for r in rules if r.imports), words=frozenset(words),
+        import_modules=frozenset(m for r in rules if r.imports
+                                 for m in r.data.get("modules", ())))
