@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import libcst as cst
 
-_TIGHT = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
+TIGHT = cst.AssignEqual(whitespace_before=cst.SimpleWhitespace(""),
                          whitespace_after=cst.SimpleWhitespace(""))
 
 
@@ -38,7 +38,7 @@ def index_of(call: cst.Call, arg: cst.Arg) -> int:
     return next(i for i, a in enumerate(call.args) if a is arg)
 
 
-def _with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
+def with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
     """`call` with `args`: the last one takes the original last comma (trailing or none),
     the others a separator in the call's own style (`, ` or `,` + line break)."""
     original = call.args
@@ -73,14 +73,14 @@ def drop_keywords(call: cst.Call, names) -> tuple[cst.Call, list[str]]:
     dropped = [a.keyword.value for a in call.args if a not in keep]
     if not dropped:
         return call, []
-    return _with_args(call, keep), dropped
+    return with_args(call, keep), dropped
 
 
 def add_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
     """Append `name=value` (value as source code or a node)."""
     node = cst.parse_expression(value) if isinstance(value, str) else value
-    new = cst.Arg(value=node, keyword=cst.Name(name), equal=_TIGHT)
-    return _with_args(call, list(call.args) + [new])
+    new = cst.Arg(value=node, keyword=cst.Name(name), equal=TIGHT)
+    return with_args(call, list(call.args) + [new])
 
 
 def set_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
@@ -101,7 +101,7 @@ def positional_to_keywords(call: cst.Call, names: list[str]) -> cst.Call:
         if arg.star or arg.keyword is not None or i >= len(names) or names[i] is None:
             args.append(arg)
             continue
-        args.append(arg.with_changes(keyword=cst.Name(names[i]), equal=_TIGHT))
+        args.append(arg.with_changes(keyword=cst.Name(names[i]), equal=TIGHT))
     # A positional after a keyword is a syntax error: keep the positional prefix together.
     first_kw = next((i for i, a in enumerate(args) if a.keyword is not None or a.star), None)
     if first_kw is not None and any(a.keyword is None and not a.star

@@ -26,7 +26,19 @@ class ProgramHooks:
             return updated
         return self._program_run(rules, original, updated, qualname=resolved.qualname
                                  if resolved else "", dotted=dotted or "",
-                                 flavour=resolved.flavour if resolved else "keras")
+                                 flavour=resolved.flavour if resolved else self._file_flavour())
+
+    def _file_flavour(self) -> str:
+        """For a method call (no import to resolve): "tf.keras" when every Keras import of
+        the file goes through TensorFlow."""
+        if getattr(self, "_flavour", None) is None:
+            from kerasfix.names import canonical
+
+            found = {canonical(t) for t in self.facts.table.names.values()} - {None}
+            flavours = {f.flavour for f in found} | {
+                "tf.keras" for t in self.facts.table.names.values() if t == "tensorflow"}
+            self._flavour = "tf.keras" if flavours == {"tf.keras"} else "keras"
+        return self._flavour
 
     def _module_receiver(self, dotted: str | None) -> bool:
         """`np.save(...)`, `pickle.load(...)`: a method of an imported module is not a model's."""
@@ -36,6 +48,7 @@ class ProgramHooks:
         """For the other hooks (comparisons, classes, attributes, imports)."""
         if not rules:
             return updated
+        fields.setdefault("flavour", self._file_flavour())
         return self._program_run(rules, original, updated, **fields)
 
     def _program_run(self, rules, original, node, **fields):
