@@ -189,11 +189,14 @@ def _run(paths, *, fix, diff, source, target, select, ignore, unsafe_fixes, outp
     results = _run_files(files, settings, resolver, names, write=fix and not diff and stdin is None,
                          keep_text=diff or add_suppressions or stdin is not None,
                          jobs=_given(jobs, config["jobs"]), cache_dir=cache, stdin=stdin)
-    if stdin is not None:
-        from kerasfix.output import MEMORY
+    from kerasfix.output import MEMORY
 
+    MEMORY.clear()  # sources of an earlier run in this process (tests) are not this run's
+    if stdin is not None:
         fixed = results[0].new if results and results[0].new is not None else stdin
         MEMORY[stdin_filename] = fixed if fix and not diff else stdin
+    if diff:  # what remains is located in the fixed text (the diff's `b/` side): show that
+        MEMORY.update((r.path, r.new) for r in results if r.new is not None)
     if add_suppressions:
         return baseline(results, suppression_reason, missing,
                         lambda paths: _run_files(paths, settings, resolver, names, write=False,
@@ -203,7 +206,7 @@ def _run(paths, *, fix, diff, source, target, select, ignore, unsafe_fixes, outp
     if diff:
         print_diffs(results)
     output_format = _given(output_format, config["output-format"])
-    view = _View(results, shown, {code: name for name, code in names.items()}, diff, files)
+    view = _View(results, shown, {code: name for name, code in names.items()}, diff, files, fix)
     try:
         if stdin is not None and fix and not diff:  # the source to stdout, findings to stderr
             _stdout_bytes(fixed)
@@ -268,10 +271,10 @@ def _run_files(files, settings, resolver, names, **kwargs):
     return sorted(results, key=lambda r: order[r.path])
 
 
-def _View(results, shown, code_names, diff, files):
+def _View(results, shown, code_names, diff, files, fix=False):
     from kerasfix.output import View
 
-    return View(results, shown, code_names, diff, files)
+    return View(results, shown, code_names, diff, files, fix)
 
 
 def _exit_code(results, shown, missing, diff, exit_zero) -> int:

@@ -27,6 +27,8 @@ def explain(rule) -> str:
         out.append("Calls: " + ", ".join(f"`{c}`" for c in rule.calls))
     if getattr(rule, "methods", ()):
         out.append("Methods: " + ", ".join(f"`.{m}()`" for m in rule.methods))
+    if tuple(getattr(rule, "targets", ("keras2", "keras3"))) == ("keras3",):
+        out.append("Target: keras3 only (off with `--target keras2`: tf_keras still takes it)")
     if getattr(rule, "family", ""):
         out.append(f"migration-table.md: {rule.family}")
     if getattr(rule, "see", ""):

@@ -65,6 +65,9 @@ class LayerRule:
     manual: str = ""
     unsafe: str = ""
     base: bool = False
+    # --target values the record applies to: ["keras3"] for a Keras 2 -> 3 change that would
+    # break code staying on tf_keras (LeakyReLU(alpha=) is right there)
+    targets: tuple[str, ...] = ("keras2", "keras3")
     examples: tuple[Example, ...] = ()
     oks: tuple[Example, ...] = ()
 
@@ -117,7 +120,7 @@ class LayerRule:
         return tuple(target) if isinstance(target, list) else (target,)
 
 
-_LIST_KEYS = {"symbols", "old_positional", "new_positional", "accepts"}
+_LIST_KEYS = {"symbols", "old_positional", "new_positional", "accepts", "targets"}
 _DICT_KEYS = {"args", "values", "drop_if", "drop", "drop_unsafe", "removed", "convert",
               "defaults", "keras1_defaults", "kinds"}
 _STR_KEYS = {"id", "name", "summary", "rename_to", "input_spec", "manual", "unsafe"}

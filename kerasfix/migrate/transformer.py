@@ -85,12 +85,14 @@ class LayerMigrator(ProgramHooks, cst.CSTTransformer):
             if not symbol[:1].isupper() or self.rules.base is None:
                 return updated
             rule = self.rules.base
-        if not (self.selection.selects(rule.id) or self.selection.selects(TRAP.id)):
+        if not (self.selection.selects(rule.id) or self.selection.selects(TRAP.id)) or \
+                self.target not in rule.targets:
             return updated
         keras3 = self.rules.keras3_names
         ctx = Context(self.module, self.setting, resolved.flavour, self.facts.evidence,
                       self.rules.evidence_keywords, legacy=bool(keras3) and symbol not in keras3)
-        outcome = rewrite(rule, self.rules.base, updated, ctx)
+        base = self.rules.base if self.target in self.rules.base.targets else None
+        outcome = rewrite(rule, base, updated, ctx)
         new_call = self._renamed(outcome, rule, symbol, dotted, updated)
         trap = bool(outcome.reading and outcome.reading.trap)
         if not self.selection.selects(TRAP.id if trap else rule.id):
