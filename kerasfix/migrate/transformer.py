@@ -74,12 +74,19 @@ class LayerMigrator(ProgramHooks, cst.CSTTransformer):
         return name in self.facts.table.rebound or name in self.scopes[-1]
 
     def leave_Call(self, original: cst.Call, updated: cst.Call) -> cst.BaseExpression:
+        """Layer records first (a `keras.layers.*` call), then the program rules on the
+        result: a layer call may have both (`LSTM` in Keras 1 code)."""
         dotted = cst_dotted(original.func)
         table, star = self.facts.table, self.facts.star_symbols
         resolved = table.resolve(dotted, star, self.scopes[-1]) if dotted else None
         symbol = layer_symbol(resolved)
-        if symbol is None or resolved.qualname in self.program.calls:
-            return self._program_call(original, updated, resolved, dotted)
+        new = self._layer_call(original, updated, resolved, dotted, symbol) if symbol else updated
+        if not isinstance(new, cst.Call):
+            return new
+        return self._program_call(original, new, resolved, dotted)
+
+    def _layer_call(self, original: cst.Call, updated: cst.Call, resolved, dotted: str,
+                    symbol: str) -> cst.Call:
         rule = self.rules.by_symbol.get(symbol)
         if rule is None:
             if not symbol[:1].isupper() or self.rules.base is None:
