@@ -83,10 +83,17 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
         return undecodable
     if not (mentions_rule_token(data) or _builds_models(data) or _has_suppressions(data)):
         return SourceResult([])
+    py2 = None
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, UnicodeDecodeError) as exc:
-        return _parse_error(exc)
+        # Python 2 (Keras 1 code often is): convert it line for line, analyse the result.
+        from kerasfix.python2.hook import pre_pass
+
+        py2 = pre_pass(data, exc, settings)
+        if py2.failed is not None:
+            return py2.failed
+        data, tree, settings = py2.data, py2.tree, py2.settings
     from kerasfix.migrate.apply import migrate  # libcst is imported only when needed
 
     names = _rule_names() if _has_suppressions(data) else {}
@@ -99,12 +106,14 @@ def one_pass(data: bytes, settings: Settings) -> SourceResult:
 
         shapes = check_tree(tree, settings.data_format)
         findings = findings + [f for f in shapes if settings.selection.selects(f.code)]
+    if py2 is not None:
+        findings = findings + py2.findings  # before suppressions: a noqa may name them
     if sup is not None:
         from kerasfix.suppress import apply
 
         findings = apply(findings, sup, names, settings.selection.selects_any)
     result.findings = sorted(findings, key=lambda f: (f.span.line, f.span.column, f.code))
-    return result
+    return result if py2 is None else py2.finish(result)
 
 
 def _has_suppressions(data: bytes) -> bool:
