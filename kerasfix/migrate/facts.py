@@ -44,12 +44,12 @@ def _named_evidence(table: ImportTable, rules: RuleSet) -> bool:
     return False
 
 
-def scan(tree: ast.AST, rules: RuleSet, program=None) -> FileFacts:
+def scan(tree: ast.AST, rules: RuleSet, program=None, source: str = "auto") -> FileFacts:
     nodes = list(ast.walk(tree))  # walked once: the walk, not the checks, is what costs
     table = build_import_table(tree, nodes)
     star = rules.layer_names
     evidence = _named_evidence(table, rules)
-    candidate = modern = False
+    candidate = modern = keras1_hit = False
     for node in nodes:
         if isinstance(node, ast.Import):
             candidate = candidate or any(legacy_layer_module(a.name) for a in node.names)
@@ -60,7 +60,9 @@ def scan(tree: ast.AST, rules: RuleSet, program=None) -> FileFacts:
         dotted = dotted_name(node.func)
         resolved = table.resolve(dotted, star) if dotted else None
         if program is not None and not candidate:
-            candidate = _program_call(program, node, resolved)
+            hit = _program_call(program, node, resolved)
+            candidate = hit == "yes"
+            keras1_hit = keras1_hit or hit == "keras1"
         symbol = layer_symbol(resolved)
         if symbol and not candidate:
             candidate = might_fire(rules, symbol, node)
@@ -73,14 +75,24 @@ def scan(tree: ast.AST, rules: RuleSet, program=None) -> FileFacts:
         if resolved and resolved.qualname in rules.evidence_names:
             evidence = True
     era = "keras1" if evidence and not modern else "keras3" if modern and not evidence else ""
+    keras1 = source == "keras1" or source == "auto" and era == "keras1"
+    candidate = candidate or (keras1_hit and keras1)
     return FileFacts(table, star, era, candidate or _layer_imports(table), nodes)
 
 
-def _program_call(program, call: ast.Call, resolved: Resolved | None) -> bool:
-    """Could a program rule see this call? (Its handler decides; this only gates the parse.)"""
+def _program_call(program, call: ast.Call, resolved: Resolved | None) -> str:
+    """Could a program rule see this call? "yes", "keras1" (only in Keras 1 code), or "".
+    (The handler decides; this only gates the libcst parse.)"""
     if resolved is not None:
-        return resolved.qualname in program.calls
-    return isinstance(call.func, ast.Attribute) and call.func.attr in program.methods
+        rules = program.calls.get(resolved.qualname, ())
+    elif isinstance(call.func, ast.Attribute):
+        rules = program.methods.get(call.func.attr, ())
+    else:
+        return ""
+    seen = [r for r in rules if program.sees(r, call)]
+    if any(not r.keras1_only for r in seen):
+        return "yes"
+    return "keras1" if seen else ""
 
 
 def _program_node(program, node: ast.AST, table: ImportTable) -> bool:

@@ -53,16 +53,30 @@ class ProgramHooks:
 
     def _program_run(self, rules, original, node, **fields):
         for rule in rules:
-            if self.target not in rule.targets or not self.selection.selects(rule.id):
+            if self.target not in rule.targets or not self.selection.selects(rule.id) or \
+                    not self._gates(rule, node):
                 continue
             site = Site(node=node, original=original, module=self.module, names=self.names,
                         evidence=self.facts.evidence, source=self.setting, target=self.target,
                         facts=self.facts, **fields)
+            needs, prunes = dict(self.names.needs), set(self.names.prunes)
             edits = self.program.handler(rule)(site, rule) or []
+            applied = False
             for edit in edits if isinstance(edits, list) else [edits]:
                 if self._program_report(original, rule, edit):
-                    node = edit.new
+                    node, applied = edit.new, True
+            if not applied:  # the imports a fix asked for (name_for) only if it was applied
+                self.names.needs, self.names.prunes = needs, prunes
         return node
+
+    def _gates(self, rule, node) -> bool:
+        if rule.keras1_only and not (self.setting == "keras1" or self.setting == "auto"
+                                     and self.facts.evidence == "keras1"):
+            return False
+        if rule.when_keywords and isinstance(node, cst.Call):
+            return any(a.keyword is not None and a.keyword.value in rule.when_keywords
+                       for a in node.args)
+        return True
 
     def _program_report(self, original, rule, edit: Edit) -> bool:
         """Report one edit; True when its fix is to be applied."""

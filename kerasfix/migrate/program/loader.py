@@ -27,6 +27,13 @@ class ProgramRules:
     def handler(self, rule: ProgramRule):
         return _handler(rule.handler, rule.file)
 
+    def sees(self, rule: ProgramRule, call_ast) -> bool:
+        """The rule's gates (when_keywords, precheck) on an `ast.Call`."""
+        if rule.when_keywords and not any(k.arg in rule.when_keywords
+                                          for k in call_ast.keywords):
+            return False
+        return not rule.precheck or _handler(rule.precheck, rule.file)(call_ast)
+
 
 @functools.lru_cache(maxsize=None)
 def _handler(dotted: str, file: str):

@@ -17,7 +17,10 @@ TARGETS = ("keras2", "keras3")
 # Where a rule hooks into the one pass over the module.
 HOOKS = ("calls", "methods", "attributes", "comparisons", "classes", "imports")
 ALLOWED = {"id", "name", "summary", "fix", "handler", "family", "targets", "tokens", "data",
-           "example", "ok", "see", *HOOKS}
+           "example", "ok", "see", "when_keywords", "precheck", "keras1_only", *HOOKS}
+# The keywords a `common.*` handler acts on: a call passing none of them is not its business.
+_GATES = {"common.rename_keywords": "args", "common.drop_keywords": "drop",
+          "common.report": "if_keywords"}
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,12 @@ class ProgramRule:
     tokens: tuple[str, ...] = ()  # extra words for the byte pre-filter
     data: dict = field(default_factory=dict)  # free-form table the handler reads
     see: str = ""  # a pointer for `kerasfix rule CODE` (the Keras 3 way, a guide)
+    # Gates, checked on the `ast` call before any libcst parse and again before the handler
+    # runs, so that `fit`/`compile`/`save` (in every training script) cost nothing when no
+    # rule can apply:
+    when_keywords: tuple[str, ...] = ()  # the call passes one of these keywords
+    precheck: str = ""  # "module.function"(ast.Call) -> bool, for what keywords cannot say
+    keras1_only: bool = False  # only in files that show Keras 1 evidence (or --from keras1)
     examples: tuple[Example, ...] = ()
     oks: tuple[Example, ...] = ()
     symbols: tuple[str, ...] = ()  # (layer rules list keras.layers names; kept for the docs)
@@ -75,4 +84,13 @@ def build_program_rule(raw: dict, file: str) -> ProgramRule:
         comparisons=bool(raw.get("comparisons")), classes=bool(raw.get("classes")),
         imports=bool(raw.get("imports")), tokens=tuple(raw.get("tokens", ())),
         data=dict(raw.get("data", {})), see=raw.get("see", ""), examples=examples,
+        when_keywords=tuple(raw.get("when_keywords", _gate(raw))),
+        precheck=raw.get("precheck", ""), keras1_only=bool(raw.get("keras1_only")),
         oks=tuple(_example(e, where) for e in raw.get("ok", [])))
+
+
+def _gate(raw: dict) -> tuple[str, ...]:
+    key = _GATES.get(raw["handler"])
+    if key is None or raw.get("comparisons") or raw.get("classes") or raw.get("imports"):
+        return ()
+    return tuple(raw.get("data", {}).get(key, ()))
