@@ -101,7 +101,7 @@ def test_flag_without_value_does_not_take_the_path_as_reason(tmp_path):
 
 
 def test_unparsable_files_are_reported_and_give_exit_3(tmp_path):
-    (tmp_path / "bad.py").write_text(HEAD + "print 'x'\n")
+    (tmp_path / "bad.py").write_text(HEAD + "x = = 1\n")
     (tmp_path / "ok.py").write_text(HEAD + "x = Dense(10, init='u')\n")
     bad = (tmp_path / "bad.py").read_bytes()
     result = check("--add-suppressions", tmp_path)

@@ -53,7 +53,7 @@ def test_writes_through_symlinks_and_keeps_mode(tmp_path):
 
 def test_bad_input_is_named_and_the_run_goes_on(tmp_path):
     (tmp_path / "a_bad.py").write_bytes(b"import keras\ns = '\xff'\n")
-    (tmp_path / "b_py2.py").write_bytes(b"from keras.layers import Dense\n\nprint 'x'\n")
+    (tmp_path / "b_py2.py").write_bytes(b"from keras.layers import Dense\n\nx = = 1\n")
     good = tmp_path / "c_good.py"
     good.write_bytes(b"from keras.layers import Convolution2D\n" + CALL + b"\n")
     result = fix(tmp_path)
