@@ -116,6 +116,9 @@ def check(paths, **options) -> None:
 @click.option("--diff", is_flag=True, help="Write nothing; print the diff and what is left.")
 @click.option("--exit-non-zero-on-fix", is_flag=True,
               help="Exit 1 when any file was changed, even if nothing is left.")
+@click.option("--todo-comments/--no-todo-comments", default=True,
+              help="Write `# TODO(kerasfix): KFxxx ...` above what cannot be converted, and "
+                   "remove those no longer needed [default: on].")
 def fix(paths, **options) -> None:
     """Rewrite legacy Keras code to Keras 3 in place, then report what is left."""
     sys.exit(_run(paths, fix=True, **options))
@@ -125,7 +128,7 @@ def _run(paths, *, fix, diff, source, target, select, ignore, unsafe_fixes, outp
          exit_zero, config_file, isolated, output_file, reports, statistics, color="auto",
          force_exclude=False, add_suppressions=False, suppression_reason="",
          exit_non_zero_on_fix=False, notebooks=True, no_cache=False, cache_dir=None,
-         stdin_filename=None) -> int:
+         stdin_filename=None, todo_comments=True) -> int:
     from kerasfix.config import ConfigError, Resolver
     from kerasfix.emit import baseline, emit, print_diffs
     from kerasfix.engine import Settings
@@ -180,7 +183,8 @@ def _run(paths, *, fix, diff, source, target, select, ignore, unsafe_fixes, outp
                 source=_given(source, own["from"]), fix=fix, selection=chosen,
                 target=_given(target, own["target"]),
                 unsafe_fixes=_given(unsafe_fixes, own["unsafe-fixes"]),
-                fixable=own.fixable(names), data_format=own.data_format())
+                fixable=own.fixable(names), data_format=own.data_format(),
+                todo_comments=todo_comments)
         return built[id(own)]
 
     if jobs is None and os.environ.get("PRE_COMMIT"):

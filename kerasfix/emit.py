@@ -35,10 +35,23 @@ def emit(view, output_format, output_file, reports, statistics, color="auto") ->
             raise ValueError(f"--report takes FORMAT:PATH with FORMAT one of "
                              f"{', '.join(FORMATS)}; got {spec!r}")
         with open(path, "w", encoding="utf-8") as fh:
-            fh.write(render(view, fmt))
+            fh.write(report(view, fmt))
     for r in view.results:
         if r.internal_error:
             click.echo(f"kerasfix: {r.path}: {r.internal_error}", err=True)
+
+
+def report(view, fmt: str) -> str:
+    """What `--report FMT:PATH` writes: the output format FMT, except `json`, which is the
+    migration report for tools (the markdown report's data); `--output-format json` and
+    `--report jsonl:PATH` give the findings themselves."""
+    if fmt == "json":
+        from kerasfix.migration_report import json_report
+
+        return json_report(view)
+    from kerasfix.output import render
+
+    return render(view, fmt)
 
 
 def _colour(choice: str) -> bool:

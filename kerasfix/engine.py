@@ -28,6 +28,8 @@ class Settings:
     # `[tool.kerasfix.shape] data-format`: the image_data_format the user runs with; "" when
     # unknown, and then the shape checker traces both formats.
     data_format: str = ""
+    # fix: write `# TODO(kerasfix): KFxxx` above what it cannot convert (todo.py).
+    todo_comments: bool = True
     # --target: keras3 (default) or keras2 (only the Keras 1 -> 2 rules, for tf_keras users)
     target: str = "keras3"
 
@@ -44,6 +46,7 @@ class SourceResult:
     new: bytes | None = None  # the fixed source, when it differs
     analysed: bool = True
     error: str = ""  # why the source was not analysed
+    todos: int = 0  # `# TODO(kerasfix)` comments in the fixed text (fix only)
 
 
 def _invalid(line: int, message: str) -> SourceResult:
@@ -160,5 +163,18 @@ def run_source(data: bytes, settings: Settings) -> SourceResult:
     remaining = [f for f in result.findings if f.kind != "fixed"]
     if not result.analysed and current is data:
         return result
+    todos = 0
+    if (settings.fix and settings.todo_comments and result.analysed
+            and (remaining or b"TODO(kerasfix)" in current)):
+        # `# TODO(kerasfix): KFxxx` above what fix left (todo.py), stale ones removed; then
+        # one more pass, so that what remains is located in the text that is written.
+        from kerasfix.todo import apply as apply_todos
+
+        marked, todos = apply_todos(current, remaining, settings.selection.selects)
+        if marked != current:
+            current = marked
+            if remaining:
+                result = one_pass(current, settings)
+                remaining = [f for f in result.findings if f.kind != "fixed"]
     return SourceResult(fixed + remaining, new=current if current != data else None,
-                        analysed=result.analysed, error=result.error)
+                        analysed=result.analysed, error=result.error, todos=todos)

@@ -1,5 +1,6 @@
-"""Output formats for CI (ux-spec 6.2-6.4): jsonl, grouped, github, gitlab, junit, sarif;
-and the markdown migration report (6.8).
+"""Output formats for CI (ux-spec 6.2-6.4): jsonl, grouped, github, gitlab, junit, sarif.
+The migration report (6.8, markdown and json) is in migration_report.py; `markdown` is
+importable from here too.
 
 Each renderer takes the findings (and, where the format wants it, the rule registry) and
 returns text. Locations are repository-relative where the format expects it (SARIF, GitLab).
@@ -10,12 +11,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections import Counter, defaultdict
 from xml.sax.saxutils import escape, quoteattr
 
 from kerasfix import __version__
 from kerasfix.diagnostics import Finding, Span
+from kerasfix.migration_report import markdown  # noqa: F401  (the report's old home)
 from kerasfix.output import file_lines
 
 GITHUB_CAP = 10  # GitHub shows at most 10 annotations of a level per step
@@ -185,144 +186,3 @@ def _sarif_result(f: Finding, index: dict, fingerprint: str, root: str) -> dict:
         result["properties"] = {"cell": f.cell, "cellLine": f.span.line,
                                 "cellColumn": f.span.column}
     return result
-
-
-# --- markdown: the migration report (ux-spec 6.8), e.g. --report markdown:$GITHUB_STEP_SUMMARY
-
-MARKDOWN_LIMIT = 1024 * 1024  # GitHub refuses a job summary above 1 MiB
-_VALUE_OPTIONS = frozenset({"-o", "--output-file", "--report", "--config", "--select", "--ignore",
-                            "--from", "--output-format", "-j", "--jobs", "--color",
-                            "--suppression-reason", "--stdin-filename", "--cache-dir"})
-
-
-def markdown(view, argv: list[str] | None = None, now=None,
-             limit: int = MARKDOWN_LIMIT) -> str:
-    """Header, totals, needs attention (by file), applied automatically (per rule), not
-    analysed (with what to do), next steps. Stays under `limit` bytes: the per-file lists
-    are cut short, with a note, when they would not fit."""
-    import shlex
-    from datetime import datetime, timezone
-
-    argv = list(sys.argv if argv is None else argv)
-    if argv and os.path.basename(argv[0]) in ("kerasfix", "kerasfix.exe", "__main__.py"):
-        argv[0] = "kerasfix"
-    now = now or datetime.now(timezone.utc)
-    results, names = view.results, view.code_names
-    every = [f for r in results for f in r.findings]
-    kinds = Counter(f.kind for f in every if f.code != "KF000")
-    attention = [f for f in view.shown if f.code != "KF000" and f.kind != "fixed"]
-    bad = [r for r in results if r.not_analysed or r.internal_error]
-    would = " (--diff: would be)" if view.diff else ""
-    paths = _command_paths(argv)
-    head = ["# kerasfix migration report", "",
-            f"- kerasfix {__version__}",
-            f"- command: `{shlex.join(argv) if argv else 'kerasfix'}`",
-            f"- date: {now.strftime('%Y-%m-%d %H:%M %Z').strip()}", "",
-            "| | count |", "|---|---:|",
-            f"| files scanned | {len(results)} |",
-            f"| files changed{would} | {sum(1 for r in results if r.changed)} |",
-            f"| files needing attention | {len({f.path for f in attention})} |",
-            f"| files not analysed | {len(bad)} |",
-            f"| fixes applied{would} | {kinds['fixed']} |",
-            f"| fixes available with `kerasfix fix` | {kinds['fixable']} |",
-            f"| fixes available with `--unsafe-fixes` | {kinds['unsafe']} |",
-            f"| manual changes needed | {kinds['manual']} |", ""]
-    applied = Counter(f.code for f in every if f.kind == "fixed")
-    done = ["## Applied automatically", ""]
-    if applied:
-        done += ["| rule | name | fixes |", "|---|---|---:|"]
-        done += [f"| {code} | {names.get(code, '')} | {n} |" for code, n in
-                 sorted(applied.items(), key=lambda item: (-item[1], item[0]))]
-    else:
-        done.append("Nothing" + (" would be" if view.diff else " was") + " changed.")
-    steps = ["## Next steps", ""]
-    if kinds["fixable"]:
-        steps.append(f"- apply the safe fixes: `kerasfix fix {paths}`")
-    if kinds["unsafe"]:
-        steps.append(f"- review the fixes that may change behaviour: "
-                     f"`kerasfix fix --unsafe-fixes --diff {paths}`")
-    manual = Counter(f.code for f in attention if f.kind == "manual" or f.fix is None)
-    for code, n in manual.most_common(5):
-        steps.append(f"- {n} × {code} {names.get(code, '')}: read `kerasfix rule {code}`")
-    if bad:
-        steps.append("- fix what stopped the files under *Not analysed*, then run again")
-    if len(steps) == 2:
-        steps.append("- nothing left to do.")
-    fixed_part = "\n".join(head + [""] + done + ["", ""] + steps) + "\n"
-    budget = limit - len(fixed_part.encode()) - 4096  # room for headings and notes
-    skipped = [_not_analysed_line(r) for r in bad]
-    listed = _by_file(attention, names)
-    attention_part = _capped(["## Needs attention", ""], listed, budget * 3 // 4,
-                             "files with findings")
-    rest = budget - len(attention_part.encode())
-    skipped_part = _capped(["## Not analysed", ""], [[s] for s in skipped], rest,
-                           "files not analysed") if skipped else ""
-    if not listed:
-        attention_part = "## Needs attention\n\nNothing.\n"
-    return "\n".join(head) + "\n" + attention_part + "\n" + "\n".join(done) + "\n\n" + (
-        skipped_part + "\n" if skipped_part else "") + "\n".join(steps) + "\n"
-
-
-def _by_file(findings: list[Finding], names: dict) -> list[list[str]]:
-    groups: dict[str, list[Finding]] = defaultdict(list)
-    for f in findings:
-        groups[f.path].append(f)
-    out = []
-    for path, group in groups.items():
-        lines = [f"### `{path}`", ""]
-        for f in group:
-            kind = {"fixable": " [fix: `kerasfix fix`]", "unsafe": " [fix: `--unsafe-fixes`]"}
-            name = names.get(f.code, "")
-            line = (f"- `{f.path}:{location(f)}` **{f.code}**{' ' + name if name else ''} "
-                    f"({f.severity}){kind.get(f.kind, '')}: {_one_line(f.message)}")
-            if f.help:
-                line += f"\n  - help: {_one_line(f.help)}"
-            lines.append(line)
-        out.append(lines + [""])
-    return out
-
-
-def _capped(title: list[str], blocks: list[list[str]], budget: int, what: str) -> str:
-    """`title` then as many `blocks` as fit in `budget` bytes, and a note for the rest."""
-    text = "\n".join(title) + "\n"
-    for i, block in enumerate(blocks):
-        chunk = "\n".join(block) + "\n"
-        if len(text.encode()) + len(chunk.encode()) > budget:
-            text += (f"\n*… and {len(blocks) - i} more {what}, left out to keep this report "
-                     f"under 1 MiB; run `kerasfix check --output-format concise` for all.*\n")
-            break
-        text += chunk
-    return text
-
-
-def _not_analysed_line(r) -> str:
-    why = r.internal_error or r.not_analysed
-    if r.internal_error:
-        todo = "a kerasfix bug: please report it with this file"
-    elif why.startswith("cannot decode"):
-        todo = "add a `# -*- coding: ... -*-` line naming its encoding, or re-encode as UTF-8"
-    elif why.startswith("cannot parse"):
-        todo = ("fix the syntax error; if this is Python 2 code, convert it first "
-                "(e.g. `python -m lib2to3` or `pyupgrade`), then run kerasfix again")
-    elif why.startswith("not written"):
-        todo = "make the file writable (and stop other tools changing it), then run again"
-    else:
-        todo = "make the file readable, then run again"
-    return f"- `{r.path}`: {_one_line(why)} → {todo}"
-
-
-def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
-
-
-def _command_paths(argv: list[str]) -> str:
-    """The PATH arguments of the command line (for the next-step commands), else `.`."""
-    import shlex
-
-    out = []
-    for i, arg in enumerate(argv[2:], 2):  # after the program and the subcommand
-        if arg.startswith("-") or argv[i - 1] in _VALUE_OPTIONS:
-            continue
-        if os.path.exists(arg):
-            out.append(arg)
-    return shlex.join(out) if out else "."

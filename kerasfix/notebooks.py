@@ -63,7 +63,11 @@ def run_notebook(data: bytes, settings: Settings) -> SourceResult:
     source, starts = _combine(cells)
     result = run_source(source.encode(), settings)
     findings = [_in(c.error, c) for c in cells if c.error]
-    findings += [_map(f, cells, starts) for f in result.findings]
+    # What remains is located in the fixed text, where fixes and TODO comments may have
+    # moved the cells' lines: map it with the cell starts of that text.
+    final = (_starts_in(result.new, len(cells)) if result.new else None) or starts
+    findings += [_map(f, cells, starts if f.kind == "fixed" else final)
+                 for f in result.findings]
     new = _fixed_text(text, nb, cells, result.new) if result.new else text
     if new is None:
         return SourceResult([_unfixed(f) for f in findings], error="not written: the fixed "
@@ -189,6 +193,15 @@ def _combine(cells: list[Cell]) -> tuple[str, list[int]]:
         starts.append(line + 1)
         line += 1 + code.count("\n")
     return "".join(parts), starts
+
+
+def _starts_in(new: bytes, count: int) -> list[int] | None:
+    """Where each cell's code starts in a fixed joined source (None if it cannot be told)."""
+    text = new.decode("utf-8", "replace")
+    found = list(_BOUNDARY_RE.finditer(text))
+    if [int(m.group(1)) for m in found] != list(range(count)):
+        return None
+    return [text.count("\n", 0, m.end()) + 1 for m in found]
 
 
 def _cell_at(starts: list[int], line: int) -> int | None:

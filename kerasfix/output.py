@@ -132,6 +132,7 @@ class View:
     code_names: dict
     diff: bool
     files: list
+    fix: bool = False  # a `fix` run (with or without --diff)
 
 
 def render(view: View, fmt: str) -> str:

@@ -20,6 +20,7 @@ class FileResult:
     changed: bool = False
     not_analysed: str = ""  # why the file could not be analysed (exit code 3)
     internal_error: str = ""  # a kerasfix bug (exit code 2)
+    todos: int = 0  # `# TODO(kerasfix)` comments in the fixed text (fix only)
 
 
 def process(path: str, settings: Settings, write: bool, keep_text: bool,
@@ -55,7 +56,8 @@ def process(path: str, settings: Settings, write: bool, keep_text: bool,
     except Exception as exc:  # a bug in kerasfix must not stop the other files
         return FileResult(path, internal_error=f"internal error: {type(exc).__name__}: {exc}")
     out = FileResult(path, [replace(f, path=path) for f in result.findings],
-                     not_analysed=result.error, changed=result.new is not None)
+                     not_analysed=result.error, changed=result.new is not None,
+                     todos=result.todos)
     if keep_text:
         out.original, out.new = data, result.new
     if entry is not None and not out.not_analysed and result.new is None:

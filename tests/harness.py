@@ -18,9 +18,11 @@ def unwrap(text: str) -> str:
 
 
 def run(snippet: str, *, fix: bool = True, unsafe: bool = False, source: str = "auto",
-        only: str = "") -> SourceResult:
+        only: str = "", todos: bool = False) -> SourceResult:
+    """`todos`: also write `# TODO(kerasfix)` comments, as `kerasfix fix` does; off here, where
+    examples show what a rule's fix writes (tests/test_todo.py tests the comments)."""
     settings = Settings(source=source, fix=fix, unsafe_fixes=unsafe,
-                        selection=Selection(select=(only,) if only else ()))
+                        selection=Selection(select=(only,) if only else ()), todo_comments=todos)
     return run_source(wrap(snippet).encode(), settings)
 
 
