@@ -46,6 +46,8 @@ class LayerMigrator(ProgramHooks, cst.CSTTransformer):
         super().__init__()
         self.program, self.names, self.target = program, names, target
         self.callees: set[int] = set()  # ids of Attribute nodes that are a call's callee
+        self.import_nodes: dict[str, cst.ImportFrom] = {}  # local name -> its `from` import
+        self.removed_uses: dict[str, tuple] = {}  # removed Keras names left in manual calls
         self.rules, self.facts, self.module = rules, facts, module
         self.setting, self.allowed, self.selection = setting, allowed, selection
         self.pending: list[tuple[cst.CSTNode, int, Finding]] = []
@@ -112,6 +114,11 @@ class LayerMigrator(ProgramHooks, cst.CSTTransformer):
         return updated
 
     def leave_ImportFrom(self, original: cst.ImportFrom, updated: cst.ImportFrom):
+        if not isinstance(original.names, cst.ImportStar):
+            for alias in original.names:
+                local = alias.asname.name if alias.asname else alias.name
+                if isinstance(local, cst.Name):
+                    self.import_nodes.setdefault(local.value, original)
         new = module_paths.fix_import_from(updated)
         if new is None:
             return self._program_hook(self.program.imports, original, updated)
@@ -231,6 +238,7 @@ class LayerMigrator(ProgramHooks, cst.CSTTransformer):
     def findings(self) -> list[Finding]:
         """The findings, located in the original module (from the ast tree when it can be
         matched, else with libcst's PositionProvider)."""
+        self._removed_imports()
         spans = [self.locator.span(node, arg) for node, arg, _ in self.pending]
         if None in spans:
             positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(

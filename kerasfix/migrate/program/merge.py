@@ -35,8 +35,9 @@ def _bound(call: cst.Call, positional: list[str]) -> dict[str, cst.Arg] | None:
     return out
 
 
-def _target(site: Site, rule, bound: dict) -> tuple[str, dict, str] | str:
-    """(layer or function name, Keras 3 keywords as code, fix) or a reason it is manual."""
+def _target(site: Site, rule, bound: dict) -> tuple[str, dict, dict, str] | str:
+    """(layer name, the arguments kept: Keras 1 name -> Keras 3 keyword, keywords added as
+    code, fix) or a reason it is manual."""
     modes = rule.data["modes"]
     mode_arg = bound.get("mode")
     mode = "sum" if mode_arg is None else site.value(mode_arg.value)
@@ -44,14 +45,34 @@ def _target(site: Site, rule, bound: dict) -> tuple[str, dict, str] | str:
         return "lambda"
     if not isinstance(mode, str) or mode not in modes:
         return f"`mode={site.code(mode_arg.value) if mode_arg else mode}` is not a literal mode"
-    extra, fix = {}, "safe"
-    if mode == "concat" and "concat_axis" in bound:
-        extra["axis"] = site.code(bound["concat_axis"].value)
+    keep, extra, fix = {"name": "name"}, {}, "safe"
+    if mode == "concat":
+        keep["concat_axis"] = "axis"  # both default to -1
     if mode in ("dot", "cos"):
-        extra["axes"] = site.code(bound["dot_axes"].value) if "dot_axes" in bound else "-1"
+        keep["dot_axes"] = "axes"
+        if "dot_axes" not in bound:
+            extra["axes"] = "-1"  # Keras 1's default; `Dot` has none
     if mode == "cos":
         extra["normalize"], fix = "True", "unsafe"
-    return modes[mode], extra, fix
+    return modes[mode], keep, extra, fix
+
+
+def _rebuild(call: cst.Call, func: str, bound: dict, keep: dict, extra: dict) -> cst.Call:
+    """`func(...)` from the call's own arguments (commas and comments kept): those in `keep`
+    (Keras 1 name -> Keras 3 keyword; None: the positional one, first), then `extra`."""
+    args = []
+    for name, arg in bound.items():
+        if name not in keep:
+            continue
+        if keep[name] is None:
+            args.insert(0, arg.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT))
+        else:
+            args.append(arg.with_changes(keyword=cst.Name(keep[name]), equal=arg.equal
+                                         if arg.keyword is not None else A.TIGHT))
+    new = A.with_args(call.with_changes(func=cst.parse_expression(func)), args)
+    added = [cst.Arg(value=cst.parse_expression(v), keyword=cst.Name(k), equal=A.TIGHT)
+             for k, v in extra.items()]
+    return A.append_args(new, added) if added else new
 
 
 # Which inbound node of a shared layer to merge: the functional API says it by calling the
@@ -82,13 +103,9 @@ def merge_function(site: Site, rule) -> Edit | None:
     if isinstance(found, str):
         return Edit(f"`merge(...)` was removed in Keras 2.2 and {found}: rewrite it by hand "
                     "with a merge layer or `Lambda`")
-    function, extra, fix = found
+    function, keep, extra, fix = found
     name = site.name_for(f"keras.layers.{function.lower()}")
-    keywords = dict(extra, **({"name": site.code(bound["name"].value)} if "name" in bound
-                              else {}))
-    inputs = site.code(bound["inputs"].value)
-    new = cst.parse_expression(f"{name}({inputs}" + "".join(
-        f", {k}={v}" for k, v in keywords.items()) + ")")
+    new = _rebuild(call, name, bound, dict(keep, inputs=None), extra)
     _forget(site)
     note = " (Keras 1 added an axis after a cosine merge: check the shapes)" if fix == "unsafe" \
         else ""
@@ -98,30 +115,28 @@ def merge_function(site: Site, rule) -> Edit | None:
 
 def _as_lambda(site: Site, bound: dict, what: str) -> Edit:
     """A callable mode: Keras 1 called it on the list of inputs, as Lambda does."""
-    keras3 = {"output_shape": "output_shape", "output_mask": "mask", "arguments": "arguments",
-              "name": "name"}
-    keywords = "".join(f", {new}={site.code(bound[old].value)}" for old, new in keras3.items()
-                       if old in bound)
-    lam = site.name_for("keras.layers.Lambda")
-    mode = site.code(bound["mode"].value)
+    keep = {"mode": None, "output_shape": "output_shape", "output_mask": "mask",
+            "arguments": "arguments", "name": "name"}
+    new = _rebuild(site.node, site.name_for("keras.layers.Lambda"), bound, keep, {})
     if what == "merge":
-        new = f"{lam}({mode}{keywords})({site.code(bound['inputs'].value)})"
-    else:
-        new = f"{lam}({mode}{keywords})"
+        new = cst.Call(func=new, args=[cst.Arg(value=bound["inputs"].value)])
     _forget(site)
     return Edit(f"`{what}` with a callable mode was removed in Keras 2.2: a `Lambda` layer on "
-                "the list of inputs computes the same; check `output_shape`",
-                cst.parse_expression(new), fix="unsafe")
+                "the list of inputs computes the same; check `output_shape`", new, fix="unsafe")
 
 
 def merge_class(site: Site, rule) -> Edit | None:
     call = site.node
     bound = _bound(call, CLASS_POSITIONAL)
-    if bound is not None and "layers" in bound:
+    layers = (bound or {}).get("layers")
+    if layers is not None and not (isinstance(layers.value, cst.Name)
+                                   and layers.value.value == "None"):  # `layers=None`: tensors
         return Edit("`Merge([model_a, model_b], ...)` (a Keras 1 Sequential merge) was removed "
-                    "in Keras 2.2: build the model with the functional API, e.g. "
-                    "`keras.Model([a.input, b.input], concatenate([a.output, b.output]))`, and "
-                    "pass a list of inputs to fit", help=rule.see or None)
+                    "in Keras 2.2: build the model with the functional API: call each branch on "
+                    "its own `keras.Input` and merge the outputs, e.g. `a, b = keras.Input(...), "
+                    "keras.Input(...); model = keras.Model([a, b], concatenate([left(a), "
+                    "right(b)]))`, and pass a list of inputs to fit (a Sequential that was "
+                    "never called has no `.input` in Keras 3)", help=rule.see or None)
     if bound is None:
         return Edit("`Merge(...)` was removed in Keras 2.2: use the merge layer for its mode")
     found = _target(site, rule, bound)
@@ -131,12 +146,8 @@ def merge_class(site: Site, rule) -> Edit | None:
     if isinstance(found, str) or blocked:
         why = found if isinstance(found, str) else f"`{blocked[0]}` has no Keras 3 equivalent"
         return Edit(f"`Merge(...)` was removed in Keras 2.2 and {why}: rewrite it by hand")
-    function, extra, fix = found
-    if "name" in bound:
-        extra["name"] = site.code(bound["name"].value)
-    layer = site.name_for(f"keras.layers.{function}")
-    new = cst.parse_expression(f"{layer}(" + ", ".join(f"{k}={v}" for k, v in extra.items())
-                               + ")")
+    function, keep, extra, fix = found
+    new = _rebuild(call, site.name_for(f"keras.layers.{function}"), bound, keep, extra)
     _forget(site)
     return Edit(f"`Merge(mode=...)` was removed in Keras 2.2: `{function}(...)`", new, fix=fix)
 

@@ -17,7 +17,8 @@ MODEL_FACTORIES = frozenset({
     "keras.models.model_from_yaml", "keras.models.clone_model", "keras.engine.training.Model",
     "keras.engine.topology.Container"})
 BATCH_PARAMETERS = ("batch_size", "batchsize", "batch", "bs", "n_batch")
-FLOW_METHODS = {"flow": 2, "flow_from_directory": None, "flow_from_dataframe": None}
+# ImageDataGenerator.flow* -> the position of `batch_size` (Keras 1, 2 and tf.keras agree).
+FLOW_METHODS = {"flow": 2, "flow_from_directory": 5, "flow_from_dataframe": 9}
 FLOW_DEFAULT_BATCH = "32"  # ImageDataGenerator.flow*(batch_size=32) in Keras 1, 2 and tf.keras
 
 
@@ -66,10 +67,20 @@ def is_model(facts, receiver: str | None) -> bool:
 
 
 def assignment(facts, name: str) -> ast.expr | None:
-    """The value of `name` when the file assigns it exactly once (any scope)."""
-    found = [n.value for n in facts.nodes if isinstance(n, ast.Assign)
-             and any(isinstance(t, ast.Name) and t.id == name for t in n.targets)]
-    return found[0] if len(found) == 1 else None
+    """The value of `name` when the file binds it exactly once (any scope), by `name = ...`.
+    Any other binding (a parameter, a loop or tuple target, `+=`) makes it unknown."""
+    values, direct, others = [], set(), 0
+    for n in facts.nodes:
+        if isinstance(n, ast.Assign):
+            for t in n.targets:
+                if isinstance(t, ast.Name) and t.id == name:
+                    values.append(n.value)
+                    direct.add(id(t))
+    for n in facts.nodes:
+        if isinstance(n, ast.arg) and n.arg == name or isinstance(n, ast.Name) and \
+                n.id == name and isinstance(n.ctx, ast.Store) and id(n) not in direct:
+            others += 1
+    return values[0] if len(values) == 1 and not others else None
 
 
 def function(facts, name: str) -> ast.FunctionDef | None:
@@ -90,6 +101,9 @@ def batch_size(facts, expr: ast.expr | None, depth: int = 0) -> str | None:
     for kw in expr.keywords:
         if kw.arg in BATCH_PARAMETERS:
             return ast.unparse(kw.value)
+    if any(isinstance(a, ast.Starred) for a in expr.args) or \
+            any(kw.arg is None for kw in expr.keywords):
+        return None  # `*args` / `**kwargs` may carry the batch size
     if isinstance(expr.func, ast.Attribute) and expr.func.attr in FLOW_METHODS:
         index = FLOW_METHODS[expr.func.attr]
         if index is not None and len(expr.args) > index:
@@ -114,3 +128,31 @@ def _from_signature(call: ast.Call, fn: ast.FunctionDef | None):
         if param.arg in defaults:
             return ast.unparse(defaults[param.arg])
     return None
+
+
+def output_units(facts, source: str, receiver: str | None) -> int | None:
+    """The last dimension of the model bound to `receiver`, from the shape checker's traces
+    (every model of that name must agree); None when unknown."""
+    if not receiver:
+        return None
+    traces = _traces(facts, source)
+    found = {t.layers[-1].output[-1] for t in traces if t.name == receiver and t.layers
+             and isinstance(t.layers[-1].output, tuple) and t.layers[-1].output}
+    return found.pop() if len(found) == 1 and isinstance(next(iter(found)), int) else None
+
+
+_TRACES: dict = {}
+
+
+def _traces(facts, source: str) -> list:
+    hit = _TRACES.get(id(facts))
+    if hit is None or hit[0] is not facts:
+        from kerasfix.shapes.api import trace_source
+
+        _TRACES.clear()
+        try:
+            traces = trace_source(source)
+        except Exception:  # the checker's own errors are its business, not this rule's
+            traces = []
+        hit = _TRACES[id(facts)] = (facts, traces)
+    return hit[1]

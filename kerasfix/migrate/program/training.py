@@ -20,9 +20,9 @@ from kerasfix.migrate.program.site import Edit, Site
 from kerasfix.migrate.transformer_util import cst_dotted
 
 # Keras-only keywords of fit(): a call passing one is a Keras model's fit, not sklearn's.
+# Not `callbacks`: LightGBM's, XGBoost's and CatBoost's `fit()` take it too.
 KERAS_FIT_KEYWORDS = frozenset({"batch_size", "nb_epoch", "epochs", "validation_split",
-                                "validation_data", "callbacks", "initial_epoch",
-                                "show_accuracy"})
+                                "validation_data", "initial_epoch", "show_accuracy"})
 
 
 def _receiver(site: Site) -> str | None:
@@ -106,10 +106,15 @@ def _convert(site: Site, rule, method: str, era: str, bound: dict, unsure: bool)
             if steps is None:
                 return _unknown_batch(site, method, name, bound)
             if steps:
-                keywords.append((data["samples"][name][0], cst.parse_expression(steps)))
+                keywords.append((data["samples"][name][0], cst.parse_expression(steps), arg))
                 notes.append(f"`{name}` (samples) -> `{data['samples'][name][0]}` (batches)")
             continue
-        keywords.append((renames.get(name, name), arg.value))
+        keywords.append((renames.get(name, name), arg.value, arg))
+    names = [k for k, _, _ in keywords]
+    twice = next((k for k in names if names.count(k) > 1), None)
+    if twice:  # `nb_epoch=3, epochs=5`: a Keras 1 and a Keras 2 spelling of one argument
+        return Edit(f"`.{method}()` was removed in Keras 3, and this call gives `{twice}` twice "
+                    f"(a Keras 1 and a Keras 2 spelling): call `.{data['to']}()` by hand")
     new = _render(site.node, data["to"], bound.get("generator"), keywords)
     message = f"`.{method}()` was removed in Keras 3: `.{data['to']}()` takes generators"
     message += "".join(f"; {n}" for n in notes)
@@ -159,10 +164,13 @@ def _atom(code: str) -> str:
 
 def _render(call: cst.Call, to: str, generator: cst.Arg | None, keywords) -> cst.Call:
     """`.to(generator, name=value, ...)`: only the generator stays positional, because the
-    new methods' positional parameters (x, y, batch_size, ...) are not the old ones."""
-    args = [cst.Arg(value=generator.value)] if generator is not None else []
-    args += [cst.Arg(value=value, keyword=cst.Name(name), equal=A.TIGHT)
-             for name, value in keywords]
+    new methods' positional parameters (x, y, batch_size, ...) are not the old ones. Each
+    argument is the original one changed (its comma and comments kept)."""
+    args = [generator.with_changes(keyword=None, equal=cst.MaybeSentinel.DEFAULT)] \
+        if generator is not None else []
+    args += [arg.with_changes(keyword=cst.Name(name), value=value,
+                              equal=arg.equal if arg.keyword is not None else A.TIGHT)
+             for name, value, arg in keywords]
     return A.with_args(A.set_func(call, to), args)
 
 
@@ -179,15 +187,22 @@ def _unknown_batch(site: Site, method: str, name: str, bound: dict) -> Edit:
 # --- predict_classes / predict_proba --------------------------------------------------------
 
 def predict_classes(site: Site, rule) -> Edit | None:
+    """Keras 1/2's own implementation: argmax over a last axis > 1, else `> 0.5`. The shape
+    checker's trace of the model, when it has one, says which; else argmax, unsafely."""
     if not keras_receiver(site):
         return None
-    call = site.node
-    predict = A.set_func(call, "predict")
-    argmax = site.name_for("numpy.argmax")
-    new = cst.parse_expression(f"{argmax}({site.code(predict)}, axis=-1)")
-    return Edit("`predict_classes()` was removed (Keras 2.6 / Keras 3): `np.argmax(predict(x), "
-                "axis=-1)` for a softmax output; a single sigmoid unit needs "
-                "`(model.predict(x) > 0.5).astype('int32')` instead", new, fix="unsafe")
+    predict = site.code(A.set_func(site.node, "predict"))
+    units = receivers.output_units(site.facts, site.module.code, _receiver(site))
+    if units == 1:
+        new = f"({predict} > 0.5).astype('int32')"
+        how = "its model ends in one unit, so `(model.predict(x) > 0.5).astype('int32')`"
+    else:
+        new = f"{site.name_for('numpy.argmax')}({predict}, axis=-1)"
+        how = "its model has several outputs units, so `np.argmax(model.predict(x), axis=-1)`" \
+            if units else ("`np.argmax(model.predict(x), axis=-1)` for a softmax output; a "
+                           "single sigmoid unit needs `(model.predict(x) > 0.5).astype('int32')`")
+    return Edit(f"`predict_classes()` was removed (tf.keras 2.6, Keras 3): {how}",
+                cst.parse_expression(new), fix="safe" if units else "unsafe")
 
 
 def predict_proba(site: Site, rule) -> Edit | None:
