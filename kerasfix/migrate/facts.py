@@ -37,7 +37,7 @@ def layer_symbol(resolved: Resolved | None) -> str | None:
 
 def _named_evidence(table: ImportTable, rules: RuleSet) -> bool:
     for target in table.names.values():
-        found = canonical(target)
+        found = canonical(target, relocate=False)  # `keras.engine.topology.Layer` is evidence
         if found and any(found.qualname == n or found.qualname.startswith(n + ".")
                          for n in rules.evidence_names):
             return True
@@ -60,7 +60,7 @@ def scan(tree: ast.AST, rules: RuleSet, program=None, source: str = "auto") -> F
         dotted = dotted_name(node.func)
         resolved = table.resolve(dotted, star) if dotted else None
         if program is not None and not candidate:
-            hit = _program_call(program, node, resolved)
+            hit = _program_call(program, node, resolved, nodes)
             candidate = hit == "yes"
             keras1_hit = keras1_hit or hit == "keras1"
         symbol = layer_symbol(resolved)
@@ -80,7 +80,7 @@ def scan(tree: ast.AST, rules: RuleSet, program=None, source: str = "auto") -> F
     return FileFacts(table, star, era, candidate or _layer_imports(table), nodes)
 
 
-def _program_call(program, call: ast.Call, resolved: Resolved | None) -> str:
+def _program_call(program, call: ast.Call, resolved: Resolved | None, nodes=()) -> str:
     """Could a program rule see this call? "yes", "keras1" (only in Keras 1 code), or "".
     (The handler decides; this only gates the libcst parse.)"""
     if resolved is not None:
@@ -89,7 +89,7 @@ def _program_call(program, call: ast.Call, resolved: Resolved | None) -> str:
         rules = program.methods.get(call.func.attr, ())
     else:
         return ""
-    seen = [r for r in rules if program.sees(r, call)]
+    seen = [r for r in rules if program.sees(r, call, nodes)]
     if any(not r.keras1_only for r in seen):
         return "yes"
     return "keras1" if seen else ""
@@ -116,9 +116,10 @@ def _legacy_import(program, node: ast.Import | ast.ImportFrom) -> bool:
         full = [a.name for a in node.names]
     for name in full:
         found = canonical(name)
-        if found and any(found.qualname == p or found.qualname.startswith(p + ".")
-                         for p in prefixes):
-            return True
+        # The public name, or the name as written (`tensorflow.python.keras`).
+        for qualname in (found.qualname if found else None, name):
+            if qualname and any(qualname == p or qualname.startswith(p + ".") for p in prefixes):
+                return True
     return False
 
 

@@ -27,12 +27,16 @@ class ProgramRules:
     def handler(self, rule: ProgramRule):
         return _handler(rule.handler, rule.file)
 
-    def sees(self, rule: ProgramRule, call_ast) -> bool:
-        """The rule's gates (when_keywords, precheck) on an `ast.Call`."""
+    def sees(self, rule: ProgramRule, call_ast, nodes=()) -> bool:
+        """The rule's gates (when_keywords, precheck) on an `ast.Call`; `nodes`: every ast
+        node of the file, for a precheck that must look at the file's assignments."""
         if rule.when_keywords and not any(k.arg in rule.when_keywords
                                           for k in call_ast.keywords):
             return False
-        return not rule.precheck or _handler(rule.precheck, rule.file)(call_ast)
+        if not rule.precheck:
+            return True
+        check = _handler(rule.precheck, rule.file)
+        return check(call_ast, nodes) if check.__code__.co_argcount > 1 else check(call_ast)
 
 
 @functools.lru_cache(maxsize=None)
