@@ -13,7 +13,7 @@ from kerasfix.runner import FileResult
 
 SAFE = "from keras.layers import Dropout\nDropout(p=0.5)\n"  # KF103, safe fix
 TRAP = "from keras.layers import Conv2D\nConv2D(8, 3, 3)\n"  # KF150, unsafe fix
-BROKEN = "from keras.layers import Dropout\nprint 'x'\nDropout(p=0.5)\n"  # Python 2
+BROKEN = "from keras.layers import Dropout\nx = = 1\nDropout(p=0.5)\n"  # Python 2
 
 
 def invoke(*args):
