@@ -32,7 +32,7 @@ def tree(tmp_path):
 def test_check_exit_codes(tree):
     assert invoke("check", tree / "clean.py").exit_code == 0
     assert invoke("check", tree / "legacy.py").exit_code == 1
-    (tree / "py2.py").write_text("from keras.layers import Dense\nprint 'x'\n")
+    (tree / "py2.py").write_text("from keras.layers import Dense\nx = = 1\n")
     result = invoke("check", tree)
     assert result.exit_code == 3, result.output  # not analysed beats findings
     assert "py2.py:2:1: KF000" in result.output
