@@ -48,11 +48,26 @@ def with_args(call: cst.Call, args: list[cst.Arg]) -> cst.Call:
     out = []
     for i, arg in enumerate(args):
         if i == len(args) - 1:
-            arg = arg.with_changes(comma=trailing)
+            arg = arg.with_changes(comma=_last_comma(arg.comma, trailing))
         elif arg.comma is cst.MaybeSentinel.DEFAULT or arg.comma is trailing:
             arg = arg.with_changes(comma=sep)
         out.append(arg)
     return call.with_changes(args=out)
+
+
+def _last_comma(own, trailing):
+    """The comma of an argument that becomes the last one: the call's closing comma, but its
+    own comment stays with it (not the comment of a dropped argument that was last)."""
+    note = own.whitespace_after.first_line if isinstance(own, cst.Comma) and isinstance(
+        own.whitespace_after, cst.ParenthesizedWhitespace) else None
+    if note is None or own is trailing or note.comment is None and \
+            not isinstance(trailing, cst.Comma):
+        return trailing
+    if isinstance(trailing, cst.Comma) and \
+            isinstance(trailing.whitespace_after, cst.ParenthesizedWhitespace):
+        return trailing.with_changes(whitespace_after=trailing.whitespace_after.with_changes(
+            first_line=note))
+    return own if note.comment is not None else trailing  # `x,  # note` then `)`: kept
 
 
 def rename_keywords(call: cst.Call, mapping: dict[str, str]) -> tuple[cst.Call, list[str]]:
@@ -80,7 +95,42 @@ def add_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> c
     """Append `name=value` (value as source code or a node)."""
     node = cst.parse_expression(value) if isinstance(value, str) else value
     new = cst.Arg(value=node, keyword=cst.Name(name), equal=TIGHT)
-    return with_args(call, list(call.args) + [new])
+    return append_args(call, [new])
+
+
+def append_args(call: cst.Call, new: list[cst.Arg]) -> cst.Call:
+    """`call` with `new` appended. In a call whose last argument ends its line (`x,  # note`
+    then `)` on the next line), each new argument goes on a line of its own, indented like
+    the others, and the old last argument keeps its comment."""
+    last = call.args[-1] if call.args else None
+    line = _arg_line(call)
+    comma = last.comma if last is not None and isinstance(last.comma, cst.Comma) else None
+    end = comma.whitespace_after if comma else getattr(last, "whitespace_after_arg", None)
+    if not new or line is None or not isinstance(end, cst.ParenthesizedWhitespace):
+        return with_args(call, list(call.args) + new)
+    bare = cst.TrailingWhitespace()
+    brk = end.with_changes(indent=line.indent, last_line=line.last_line)  # keeps the comment
+    if comma:
+        old = last.with_changes(comma=comma.with_changes(whitespace_after=brk))
+    else:
+        old = last.with_changes(comma=cst.Comma(whitespace_after=brk),
+                                whitespace_after_arg=cst.SimpleWhitespace(""))
+    sep = cst.Comma(whitespace_after=line.with_changes(first_line=bare, empty_lines=[]))
+    closing = end.with_changes(first_line=bare, empty_lines=[])
+    final = new[-1].with_changes(comma=comma.with_changes(whitespace_after=closing)) if comma \
+        else new[-1].with_changes(whitespace_after_arg=closing)
+    return call.with_changes(args=[*call.args[:-1], old, *(a.with_changes(comma=sep)
+                                                          for a in new[:-1]), final])
+
+
+def _arg_line(call: cst.Call) -> cst.ParenthesizedWhitespace | None:
+    """The line break before an argument that starts a line of the call, if any does."""
+    for arg in reversed(call.args[:-1]):
+        if isinstance(arg.comma, cst.Comma) and \
+                isinstance(arg.comma.whitespace_after, cst.ParenthesizedWhitespace):
+            return arg.comma.whitespace_after
+    ws = call.whitespace_before_args
+    return ws if isinstance(ws, cst.ParenthesizedWhitespace) else None
 
 
 def set_keyword(call: cst.Call, name: str, value: str | cst.BaseExpression) -> cst.Call:
