@@ -18,7 +18,12 @@ def rename_keywords(site: Site, rule) -> Edit | None:
     call = site.node
     if not isinstance(call, cst.Call):
         return None
-    new, notes = A.rename_keywords(call, rule.data.get("args", {}))
+    mapping = rule.data.get("args", {})
+    for old, new_name in mapping.items():  # `fit(nb_epoch=3, epochs=5)`: a rename repeats one
+        if A.has_keyword(call, old) and A.has_keyword(call, new_name):
+            return Edit(f"`{_callee(site)}(...)` passes both `{old}` and `{new_name}`; Keras 3 "
+                        f"knows only `{new_name}`: keep one of them")
+    new, notes = A.rename_keywords(call, mapping)
     if not notes:
         return None
     return Edit(f"`{_callee(site)}(...)`: {'; '.join(notes)} in Keras 3", new,
