@@ -31,9 +31,13 @@ class Names:
     imported: frozenset[str] = frozenset()  # every local name an import binds
     needs: dict = field(default_factory=dict)  # (module, name or None) -> local
     prunes: set[str] = field(default_factory=set)
+    foreign: dict = field(default_factory=dict)  # `import numpy as np` at top level: numpy -> np
 
     def _bound(self, local: str) -> bool:
-        return local in self.table.rebound or local in self.table.names
+        """Is `local` taken, at module level or in any function (where a generated call to an
+        added import would find the function's own variable instead)?"""
+        return local in self.table.rebound or local in self.table.names or any(
+            local in scope for scope in self.table.function_scopes)
 
     def name_for(self, qualname: str, flavour: str = "keras") -> str:
         head = qualname.split(".")[0]
@@ -81,7 +85,11 @@ class Names:
         for local, target in self.table.names.items():
             if target == module and local not in self.table.rebound:
                 return f"{local}.{name}"
+        if module in self.foreign:  # `import numpy` -> `numpy.argmax`; `import math as m`
+            return f"{self.foreign[module]}.{name}"
         local = CONVENTIONAL.get(module, module)
+        if self._bound(local) or local in self.imported:
+            local = module  # `np` is something else here (`np = ...`, `import jax.numpy as np`)
         self.needs[(module, None)] = local
         return f"{local}.{name}"
 
@@ -101,7 +109,13 @@ def names_for_file(table: ImportTable, tree_body: list, nodes: list) -> Names:
             found = canonical(stmt.module)
             if found and not any(a.name == "*" for a in stmt.names):
                 from_modules.add(found.qualname)
-    return Names(table, list(table.star_modules), from_modules, frozenset(imported))
+    foreign = {}
+    for stmt in tree_body:
+        for alias in stmt.names if isinstance(stmt, ast.Import) else ():
+            if alias.asname or "." not in alias.name:
+                foreign.setdefault(alias.name, alias.asname or alias.name)
+    return Names(table, list(table.star_modules), from_modules, frozenset(imported),
+                 foreign=foreign)
 
 
 # --- after the pass: add what `needs` lists, prune what became unused ---------------------
