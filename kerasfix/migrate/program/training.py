@@ -198,7 +198,7 @@ def predict_classes(site: Site, rule) -> Edit | None:
         how = "its model ends in one unit, so `(model.predict(x) > 0.5).astype('int32')`"
     else:
         new = f"{site.name_for('numpy.argmax')}({predict}, axis=-1)"
-        how = "its model has several outputs units, so `np.argmax(model.predict(x), axis=-1)`" \
+        how = "its model has several output units, so `np.argmax(model.predict(x), axis=-1)`" \
             if units else ("`np.argmax(model.predict(x), axis=-1)` for a softmax output; a "
                            "single sigmoid unit needs `(model.predict(x) > 0.5).astype('int32')`")
     return Edit(f"`predict_classes()` was removed (tf.keras 2.6, Keras 3): {how}",
