@@ -154,6 +154,22 @@ def test_default_epochs_only_on_keras_receivers():
     unchanged(src)
 
 
+def test_a_name_also_holding_another_library_s_model_is_not_known():
+    """`model` is a Keras model here and a scikit-learn one there: which one a call sees is
+    not in the file, so neither fit(), predict_proba() nor predict_classes() is touched."""
+    src = (K1 + "from sklearn.linear_model import LogisticRegression\n"
+           "model = Sequential()\n"
+           "model.fit(X, Y)\n"
+           "p = model.predict_proba(X)\n"
+           "model = LogisticRegression()\n"
+           "model.fit(X, y)\n"
+           "q = model.predict_proba(X)\n")
+    unchanged(src)
+    src = src.replace("LogisticRegression()", "load_model('m.h5')").replace(
+        "sklearn.linear_model import LogisticRegression", "keras.models import load_model")
+    assert once(src).count("epochs=10") == 2  # two Keras models: known
+
+
 def test_default_epochs_on_unknown_receiver_with_keras_only_keywords():
     src = K1 + "net.fit(X, Y, validation_split=0.1)\nnet2.fit(X, Y, initial_epoch=2)\n"
     assert once(src) == K1 + ("net.fit(X, Y, validation_split=0.1, epochs=10)\n"

@@ -35,7 +35,8 @@ def _models(facts) -> frozenset[str]:
 
 def _find_models(facts) -> frozenset[str]:
     """Names (and `self.x` attributes) assigned a Keras model anywhere in the file, directly
-    or from a function of the file that returns one."""
+    or from a function of the file that returns one, and no other call's result (`model =
+    LogisticRegression()` elsewhere: its `predict_proba` is not Keras')."""
     table, nodes = facts.table, facts.nodes
 
     def is_model_call(node) -> bool:
@@ -58,7 +59,10 @@ def _find_models(facts) -> frozenset[str]:
                         is_model_call(r.value) or dotted_name(r.value) in names)
                     for r in ast.walk(node)):
                 builders.add(node.name)
-    return frozenset(names)
+    others = {t for node in nodes if isinstance(node, ast.Assign) and isinstance(
+        node.value, ast.Call) and not is_model_call(node.value)
+        for t in map(dotted_name, node.targets) if t}
+    return frozenset(names - others)
 
 
 def is_model(facts, receiver: str | None) -> bool:
