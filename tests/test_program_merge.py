@@ -227,6 +227,9 @@ def test_merge_never_calls_a_shadowing_name(shadow):
     "import keras\nx = merge([a, b], mode='sum')\n",  # not imported from Keras
     "import keras\nimport heapq\nit = heapq.merge(a, b)\n",
     "from keras.layers import concatenate\nx = concatenate([a, b], axis=1)\n",
+    # Keras 2's `keras.layers.merge` module
+    "from keras.layers import merge\nx = merge.concatenate([a, b])\ny = merge.Add()([a, b])\n",
+    "import keras\nx = keras.layers.merge.concatenate([a, b])\n",
 ])
 def test_merge_leaves_other_merges_alone(src):
     unchanged(src)
