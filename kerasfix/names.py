@@ -28,6 +28,41 @@ LAYER_MODULES = frozenset(
 )
 
 
+# Keras 1/2 modules whose names moved, as the same objects, to a public Keras 3 module
+# (migration-table.md K1U10, K3I02, K3I03): a name imported from the old path resolves to its
+# public name, so every rule sees `keras.utils.to_categorical` however the file imported it.
+# The modules themselves keep their names: the import rules (KF273) rewrite them.
+RELOCATED = {
+    "utils.np_utils": "utils", "utils.generic_utils": "utils", "utils.data_utils": "utils",
+    "utils.layer_utils": "utils", "utils.io_utils": "utils",
+    "backend.tensorflow_backend": "backend", "objectives": "losses",
+    "layers.experimental.preprocessing": "layers", "layers.experimental": "layers",
+}
+# keras.engine (Keras 1/2 internals): each public name moved to its own module.
+ENGINE_MODULES = frozenset(
+    "engine engine.topology engine.base_layer engine.input_layer engine.input_spec "
+    "engine.training engine.network engine.sequential engine.functional".split())
+ENGINE_NAMES = {
+    "Layer": "layers", "InputSpec": "layers", "Input": "layers", "InputLayer": "layers",
+    "Merge": "layers", "merge": "layers", "get_source_inputs": "utils", "Model": "models",
+    "Sequential": "models",
+}
+
+
+def _relocated(parts: list[str]) -> list[str]:
+    """`keras.utils.np_utils.to_categorical` -> `keras.utils.to_categorical` (RELOCATED)."""
+    for size in (3, 2, 1):
+        module = ".".join(parts[1 : 1 + size])
+        rest = parts[1 + size :]
+        if not rest or ".".join(parts[1 : 2 + size]) in RELOCATED:
+            continue
+        if module in RELOCATED:
+            return ["keras", *RELOCATED[module].split("."), *rest]
+        if module in ENGINE_MODULES and rest[0] in ENGINE_NAMES:
+            return ["keras", ENGINE_NAMES[rest[0]], *rest]
+    return parts
+
+
 @dataclass(frozen=True)
 class Resolved:
     """A reference resolved to the public Keras API."""
@@ -36,8 +71,10 @@ class Resolved:
     flavour: str  # "keras" or "tf.keras"
 
 
-def canonical(qualname: str) -> Resolved | None:
-    """Map a fully qualified name to its public Keras name, or None if it is not Keras."""
+def canonical(qualname: str, relocate: bool = True) -> Resolved | None:
+    """Map a fully qualified name to its public Keras name, or None if it is not Keras.
+
+    `relocate=False` keeps a name of a relocated Keras 1/2 module (RELOCATED) where it was."""
     for root, flavour in ROOTS.items():
         if qualname == root or qualname.startswith(root + "."):
             rest = qualname[len(root) :]
@@ -49,6 +86,8 @@ def canonical(qualname: str) -> Resolved | None:
         parts = parts[:2] + parts[3:]
     elif len(parts) > 3 and parts[1:3] == ["legacy", "layers"]:
         parts = ["keras", "layers"] + parts[3:]
+    elif relocate and len(parts) > 2:
+        parts = _relocated(parts)
     return Resolved(".".join(parts), flavour)
 
 
