@@ -96,10 +96,15 @@ def test_spellings(src, after):
 
 
 def test_tf_keras_findings_say_the_legacy_function_still_runs_there():
-    found = codes("from tensorflow.keras import backend as K\ny = K.sum(x)")
-    assert found and "tf.keras keeps it" in found[0][1]
-    found = codes("from keras import backend as K\ny = K.sum(x)")
-    assert found and "tf.keras keeps it" not in found[0][1]
+    found = run("from tensorflow.keras import backend as K\ny = K.sum(x)", fix=False).findings
+    assert found and "tf.keras keeps it" in found[0].message
+    assert found[0].severity == "warning"
+    found = run("from keras import backend as K\ny = K.sum(x)", fix=False).findings
+    assert found and "tf.keras keeps it" not in found[0].message
+    assert found[0].severity == "error"
+    found = run("from tensorflow.keras import backend as K\nf = K.function([a], [b])",
+                fix=False).findings  # gone from TF 2.21's tf.keras too
+    assert found and found[0].severity == "error"
 
 
 def test_k_is_kept_while_still_used():

@@ -70,8 +70,18 @@ def convert(site: Site, rule) -> Edit | None:
     if not isinstance(call, cst.Call) or spec is None or fn in backend_names()["keras3"]:
         return None  # a name Keras 3's keras.backend still has is not this rule's business
     where = f"`{_shown(site)}` is not in Keras 3's `keras.backend`"
+    # Through tf.keras (TF >= 2.16) most legacy functions still run: a warning there.
+    severity = "error"
     if site.flavour == "tf.keras" and fn in backend_names()["tf_keras"]:
         where += " (tf.keras keeps it as a deprecated legacy function)"
+        severity = "warning"
+    edit = _convert(site, rule, call, spec, where)
+    if edit is not None:
+        edit.severity = severity
+    return edit
+
+
+def _convert(site: Site, rule, call: cst.Call, spec: dict, where: str) -> Edit | None:
     if "manual" in spec:
         return Edit(f"{where}: {spec['manual']}", help=spec.get("help"))
     if spec.get("no_lambda") and any(isinstance(a.value, cst.Lambda) for a in call.args):
