@@ -220,3 +220,45 @@ def test_tensorboard_and_progbar():
            "       keras.callbacks.ProgbarLogger(count_mode='steps')]\n")
     out = _fix(src)
     assert "TensorBoard('logs', 1)" in out and "ProgbarLogger()" in out
+
+
+# --- paths held in a variable, and folders -----------------------------------------------------
+
+def test_checkpoint_path_variable_appended_for_writer_and_reader():
+    src = ("import os\nimport tensorflow as tf\ncheckpoint_path = 'training_1/cp.ckpt'\n"
+           "checkpoint_dir = os.path.dirname(checkpoint_path)\n"
+           "cb = tf.keras.callbacks.ModelCheckpoint(filepath=checkpoint_path, "
+           "save_weights_only=True)\nmodel.load_weights(checkpoint_path)\n")
+    assert fixed_text(src, only="KF362") == src
+    out = _fix(src, only="KF362", unsafe=True)
+    assert "filepath=checkpoint_path + '.weights.h5'" in out
+    assert "model.load_weights(checkpoint_path + '.weights.h5')" in out
+    assert "checkpoint_path = 'training_1/cp.ckpt'\n" in out  # its other uses unchanged
+
+
+def test_variable_with_a_changed_suffix_is_reported_where_used():
+    src = ("from keras.callbacks import ModelCheckpoint\nfilepath = 'weights.best.hdf5'\n"
+           "cp = ModelCheckpoint(filepath, save_best_only=True)\nmodel.load_weights(filepath)\n")
+    result = run(src, fix=True, unsafe=True, only="KF362")
+    assert result.new is None
+    assert [(f.span.line, f.fix) for f in result.findings] == [(3, None)]
+    assert "'weights.best.h5'" in result.findings[0].message
+
+
+def test_variable_assigned_twice_is_not_followed():
+    src = ("import keras\npath = 'a'\nif big:\n    path = 'b.keras'\nmodel.save(path)\n")
+    assert "KF360" not in _codes(src)
+
+
+def test_folder_paths_reported_not_appended():
+    src = ("import keras\nmodel.save('saved_model/my_model')\n"
+           "m = keras.models.load_model('saved_model/my_model')\n"
+           "model.save_weights('./checkpoints/my_checkpoint')\n"
+           "model.save_weights('./checkpoints/w.h5')\n")
+    result = run(src, fix=True, unsafe=True)
+    out = result.new.decode()
+    assert "model.save('saved_model/my_model')" in out  # reported, not rewritten
+    assert "'./checkpoints/my_checkpoint')" in out and "'./checkpoints/w.weights.h5'" in out
+    found = [(f.code, f.span.line) for f in result.findings if f.kind == "manual"]
+    assert ("KF360", 2) in found and ("KF361", 4) in found
+    assert ("KF360", 3) not in found  # its writer carries the finding

@@ -6,6 +6,7 @@ from __future__ import annotations
 import inspect
 import warnings
 
+import numpy as np
 import pytest
 
 from kerasfix.migrate.program.loader import load_program_rules
@@ -69,6 +70,18 @@ def test_savedmodel_arguments_and_directories_rejected(here):
     assert hasattr(keras.layers, "TFSMLayer") and hasattr(model, "export")
 
 
+def test_keras3_does_not_create_folders_but_checkpoints_do(here):
+    """Why a suffix appended to a SavedModel/TF-checkpoint path in a folder is reported."""
+    model = _model()
+    with pytest.raises(FileNotFoundError):
+        model.save("saved_model/my_model.keras")
+    with pytest.raises(FileNotFoundError):
+        model.save_weights("checkpoints/my_checkpoint.weights.h5")
+    model.fit(np.zeros((2, 3)), np.zeros((2, 2)), epochs=1, verbose=0, callbacks=[
+        keras.callbacks.ModelCheckpoint("training_1/cp.ckpt.weights.h5", save_weights_only=True)])
+    assert (here / "training_1" / "cp.ckpt.weights.h5").exists()
+
+
 # --- KF361 ---------------------------------------------------------------------------------------
 
 def test_save_weights_suffix(here):
@@ -89,6 +102,19 @@ def test_legacy_h5_still_loads_and_by_name_needs_it(here):
     model.save_weights("w.weights.h5")
     with pytest.raises(ValueError, match="by_name"):
         model.load_weights("w.weights.h5", by_name=True)
+
+
+def test_checkpoint_path_in_a_variable_fix_runs(here):
+    code = ("import numpy as np\nimport tensorflow as tf\n"
+            "checkpoint_path = 'training_1/cp.ckpt'\n"
+            "cb = tf.keras.callbacks.ModelCheckpoint(filepath=checkpoint_path, "
+            "save_weights_only=True)\n"
+            "model.fit(np.zeros((2, 3)), np.zeros((2, 2)), epochs=1, verbose=0, callbacks=[cb])\n"
+            "model.load_weights(checkpoint_path)\n")
+    with pytest.raises(ValueError, match=r"\.weights\.h5"):
+        exec(code, {"model": _model()})
+    _run(code, unsafe=True)
+    assert (here / "training_1" / "cp.ckpt.weights.h5").exists()
 
 
 def test_tensorflow_checkpoint_prefix_not_loadable(here):

@@ -10,6 +10,7 @@ of an f-string, a `+`, `os.path.join` or `.format`); where the same file reads t
 from __future__ import annotations
 
 import ast
+import os
 import re
 
 import libcst as cst
@@ -79,10 +80,28 @@ def _retext(path: cst.BaseExpression, tail, text: str) -> cst.BaseExpression:
     return path.deep_replace(tail, new) if path is not tail else new
 
 
-def literal_path(call: ast.Call) -> bool:
-    """precheck: does the call's first or second argument end in a string literal?"""
+def literal_path(call: ast.Call, nodes=()) -> bool:
+    """precheck: does the call's first or second argument end in a string literal, or is it a
+    name the file assigns a string?"""
     values = call.args[:2] + [k.value for k in call.keywords if k.arg == "filepath"]
-    return any(_tail(v) is not None for v in values)
+    names = {v.id for v in values if isinstance(v, ast.Name)}
+    return any(_tail(v) is not None for v in values) or bool(names) and any(
+        isinstance(n, ast.Assign) and isinstance(_tail(n.value), ast.Constant)
+        and any(isinstance(t, ast.Name) and t.id in names for t in n.targets) for n in nodes)
+
+
+def _path(site: Site, value: cst.BaseExpression):
+    """(literal node, its text, None) for a path ending in a literal; (None, text, name) for a
+    name the file assigns a string literal exactly once; else None."""
+    tail = _tail(value)
+    if tail is not None:
+        return tail, _text(tail), None
+    if isinstance(value, cst.Name):
+        assigned = receivers.assignment(site.facts, value.value)
+        literal = _tail(assigned) if assigned is not None else None
+        if isinstance(literal, ast.Constant):
+            return None, literal.value, value.value
+    return None
 
 
 # --- what a new name is, per writer ----------------------------------------------------------
@@ -191,13 +210,34 @@ def _path_arg(call: cst.Call, index: int = 0) -> cst.Arg | None:
 
 
 def _renamed(site: Site, call: cst.Call, arg: cst.Arg, kind: str):
-    """(new call, old text, new text, fix) with the path renamed for `kind`, or None."""
-    tail = _tail(arg.value)
-    named = NAMERS[kind](_text(tail)) if tail is not None else None
+    """(new call, old text, new text, fix) with the path renamed for `kind`, or None. A path
+    held in a variable gets an appended suffix as `name + '.keras'` (unsafe: the variable's
+    other uses keep the old name); a changed suffix there is reported: new call None."""
+    found = _path(site, arg.value)
+    named = NAMERS[kind](found[1]) if found is not None else None
     if named is None:
         return None
-    text, fix = named
-    return _with_value(call, arg, _retext(arg.value, tail, text)), _text(tail), text, fix
+    (tail, old, name), (text, fix) = found, named
+    whole = name is not None or isinstance(arg.value, cst.SimpleString)  # old is the path
+    if kind in ("weights", "model") and whole and text.startswith(old) and \
+            os.path.dirname(old) not in ("", "."):
+        return None, old, text, "folder"  # TensorFlow made the folder, Keras 3 does not
+    if name is None:
+        return _with_value(call, arg, _retext(arg.value, tail, text)), old, text, fix
+    if not text.startswith(old):
+        return None, old, text, fix
+    value = cst.parse_expression(f"{name} + {text[len(old):]!r}")
+    return _with_value(call, arg, value), old, text, "unsafe"
+
+
+def _manual_rename(code: str, old: str, text: str, why: str) -> Edit:
+    if why == "folder":
+        folder = os.path.dirname(old)
+        return Edit(f"`'{old}'`: Keras 3 needs `'{text}'`, and unlike a TensorFlow SavedModel "
+                    f"or checkpoint it does not create the folder `{folder}`: create it first",
+                    help=f"os.makedirs({folder!r}, exist_ok=True), then save to {text!r}")
+    return Edit(f"`{code}` holds `'{old}'`, which Keras 3 refuses here: assign `'{text}'` "
+                f"to it (and read that name back)")
 
 
 def _with_value(call: cst.Call, arg: cst.Arg, value: cst.BaseExpression) -> cst.Call:
@@ -212,8 +252,8 @@ def _reader(site: Site, call: cst.Call, arg: cst.Arg | None, kinds) -> Edit | No
     if kind not in kinds:
         return None
     done = _renamed(site, call, arg, kind)
-    if done is None:
-        return None
+    if done is None or done[0] is None:
+        return None  # a changed suffix in a variable: reported at the writer
     new, old, text, fix = done
     return Edit(f"`{old}` is written under a new name in this file (Keras 3's suffix rules): "
                 f"read `{text}`", new, fix=fix)
@@ -238,7 +278,9 @@ def model_path(site: Site, rule) -> Edit | list[Edit] | None:
     fmt = A.keyword(call, "save_format")
     if fmt is None:
         done = _renamed(site, call, arg, "model")
-        if done is not None:
+        if done is not None and done[0] is None:
+            edits.append(_manual_rename(site.code(arg.value), *done[1:]))
+        elif done is not None:
             new, old, text, fix = done
             edits.append(Edit(f"`'{old}'`: Keras 3 saves a model only to a `.keras` (or legacy "
                               f"`.h5`) path (ValueError otherwise): `'{text}'`; the readers of "
@@ -299,6 +341,8 @@ def weights_path(site: Site, rule) -> Edit | list[Edit] | None:
     done = _renamed(site, call, arg, "weights")
     if done is None:
         return None
+    if done[0] is None:
+        return _manual_rename(site.code(arg.value), *done[1:])
     new, old, text, fix = done
     new, _ = A.drop_keywords(new, {"save_format"})
     return Edit(f"`save_weights('{old}')`: Keras 3 writes weights only to `.weights.h5` files "
@@ -322,10 +366,10 @@ def _by_name_reader(site: Site, arg: cst.Arg) -> bool:
 
 def _unknown_weights(site: Site, arg: cst.Arg, by_name) -> Edit | None:
     """A weights file this file does not write: Keras 3 still loads legacy `.h5`."""
-    tail = _tail(arg.value)
-    if tail is None or _code(site, arg.value) in _writers(site):
+    found = _path(site, arg.value)
+    if found is None or _code(site, arg.value) in _writers(site):
         return None
-    text, suffix = _text(tail), _suffix(_text(tail))
+    text, suffix = found[1], _suffix(found[1])
     if suffix in PREFIXES and not text.endswith(("/", "\\")):
         return Edit(f"`load_weights('{text}')`: a TensorFlow checkpoint prefix; Keras 3 loads "
                     "only `.weights.h5`, `.keras` and legacy `.h5` files (ValueError): "
@@ -368,15 +412,18 @@ def checkpoint(site: Site, rule) -> list[Edit] | Edit | None:
     only = A.keyword(new, "save_weights_only") or (A.positionals(new)[4]
                                                    if len(A.positionals(new)) > 4 else None)
     weights_only = False if only is None else site.value(only.value)
-    if arg is not None and _tail(arg.value) is not None:
+    found = _path(site, arg.value) if arg is not None else None
+    if found is not None:
         if weights_only in (True, False):
             done = _renamed(site, new, arg, "checkpoint_weights" if weights_only
                             else "checkpoint")
-            if done is not None:
+            if done is not None and done[0] is None:
+                edits.append(_manual_rename(site.code(arg.value), *done[1:]))
+            elif done is not None:
                 new, old, text, fix = done
                 notes.append(f"`'{old}'` -> `'{text}'` (Keras 3 checkpoints: `.keras`/`.h5`, "
                              "weights only `.weights.h5`)")
-        elif weights_name(_text(_tail(arg.value))) or model_name(_text(_tail(arg.value))):
+        elif weights_name(found[1]) or model_name(found[1]):
             edits.append(Edit("`ModelCheckpoint` path: Keras 3 wants `.weights.h5` when "
                               "`save_weights_only` is true and `.keras`/`.h5` otherwise; "
                               "`save_weights_only` is not a literal here"))
