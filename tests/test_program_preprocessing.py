@@ -40,7 +40,16 @@ def test_text_and_sequence_modules():
     src = ("from keras.preprocessing import text, sequence\nt = text.Tokenizer(num_words=10)\n"
            "w = text.text_to_word_sequence(s)\nx = sequence.pad_sequences(seqs)\n"
            "p, l = sequence.skipgrams(seq, 100)\n")
-    assert len(_found(src, "KF381")) == 2 and len(_found(src, "KF383")) == 1
+    text = _found(src, "KF381")  # the import of the missing module, not each use
+    assert [f.span.line for f in text] == [1] and len(_found(src, "KF383")) == 1
+
+
+def test_reported_where_keras3_fails():
+    by_name = _found("from keras.preprocessing.image import ImageDataGenerator\n"
+                     "g = ImageDataGenerator()\nh = ImageDataGenerator()\n", "KF380")
+    via_module = _found("import keras\ng = keras.preprocessing.image.ImageDataGenerator()\n",
+                        "KF380")
+    assert [f.span.line for f in by_name] == [1] and [f.span.line for f in via_module] == [2]
 
 
 def test_user_tokenizer_not_reported():
@@ -154,3 +163,19 @@ def test_data_format_untouched():
     src = ("from keras.preprocessing.image import ImageDataGenerator\n"
            "g = ImageDataGenerator(data_format='channels_last')")
     assert not _found(src, "KF387")
+
+
+def test_tf_keras_import_fix_only_next_to_plain_keras():
+    pure = "from keras.preprocessing.image import ImageDataGenerator\ng = ImageDataGenerator()\n"
+    result = run(pure, fix=True, unsafe=True, only="KF380")
+    assert result.new is None and [f.fix for f in result.findings] == [None]
+    mixed = "import keras\n" + pure
+    out = _fix(mixed, only="KF380", unsafe=True)
+    assert "from tensorflow.keras.preprocessing.image import ImageDataGenerator" in out
+    assert not _found(out, "KF380")  # no warning about the import the fix wrote
+
+
+def test_text_module_import_alias_fix():
+    src = "import keras\nimport keras.preprocessing.text as T\ntok = T.Tokenizer()\n"
+    out = _fix(src, only="KF381", unsafe=True)
+    assert "import tensorflow.keras.preprocessing.text as T\ntok = T.Tokenizer()" in out

@@ -47,6 +47,26 @@ def test_what_keras3_preprocessing_keeps():
         exec("from keras.preprocessing.image import ImageDataGenerator", {})
 
 
+def test_unsafe_fix_runs_the_legacy_generator_with_keras3_fit():
+    code = ("import numpy as np\nimport keras\n"
+            "from keras.preprocessing.image import ImageDataGenerator\n"
+            "from keras.preprocessing import text\n"
+            "datagen = ImageDataGenerator(horizontal_flip=True)\n"
+            "tok = text.Tokenizer(num_words=10)\n")
+    with pytest.raises(ImportError):
+        exec(code, {})
+    ns: dict = {}
+    exec(fixed_text(code, unsafe=True), ns)
+    x = np.random.default_rng(0).uniform(size=(8, 6, 6, 3)).astype("float32")
+    model = keras.Sequential([keras.Input((6, 6, 3)), keras.layers.Flatten(),
+                              keras.layers.Dense(2)])
+    model.compile(loss="mse", optimizer="sgd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model.fit(ns["datagen"].flow(x, np.zeros((8, 2)), batch_size=4), epochs=1, verbose=0)
+    assert ns["tok"].num_words == 10
+
+
 def test_replacements_exist():
     for name in ("image_dataset_from_directory", "timeseries_dataset_from_array"):
         assert hasattr(keras.utils, name)

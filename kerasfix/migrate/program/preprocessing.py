@@ -13,20 +13,82 @@ import libcst as cst
 from kerasfix.migrate.program import args as A
 from kerasfix.migrate.program.site import Edit, Site
 from kerasfix.migrate.transformer_util import cst_dotted
+from kerasfix.names import canonical
 
 
-def legacy_preprocessing(site: Site, rule) -> Edit:
+def legacy_preprocessing(site: Site, rule) -> Edit | None:
     """A name of the legacy preprocessing modules Keras 3 dropped: an ImportError under
-    `keras`; under `tf.keras` (TF 2.16+ keeps them as a deprecated surface) a warning."""
-    name, module = site.qualname.rpartition(".")[2], rule.data["module"]
-    if site.flavour == "tf.keras":
-        return Edit(f"`{name}` is deprecated: only `tf.keras.preprocessing.{module}` still has "
-                    f"it (Keras 3 itself does not: moving this file to `import keras` breaks "
-                    f"it); use {rule.data['instead']}", help=rule.data["help"],
-                    severity="warning")
-    return Edit(f"`{name}` is not in Keras 3 (`keras.preprocessing.{module}` has no "
-                f"`{name}`: ImportError); use {rule.data['instead']}, or import the deprecated "
-                f"one from `tensorflow.keras.preprocessing.{module}`", help=rule.data["help"])
+    `keras`, reported where it fails (the import, or the call through a module). In a file
+    that also imports plain `keras`, an unsafe fix imports the deprecated one from
+    `tensorflow.keras` (TF 2.16+ keeps it; it needs TensorFlow). In a tf.keras-only file, a
+    warning: a move to `import keras` breaks it. (A file mixing both keeps its tf.keras import
+    silently: that is what the fix writes.)"""
+    node, module = site.node, rule.data["module"]
+    legacy = {q.rpartition(".")[2] for q in rule.calls}
+    if isinstance(node, cst.Call):
+        head = (cst_dotted(node.func) or "").split(".")[0]
+        bound = site.facts.table.names.get(head)
+        via = canonical(bound) if bound else None
+        if bound and (isinstance(node.func, cst.Name) or via is not None
+                      and via.qualname == "keras.preprocessing.text"):
+            return None  # imported by name (or the missing module itself): at its import
+        new = None
+        if site.flavour == "keras":
+            new = node.with_changes(func=cst.parse_expression(
+                site.name_for(f"tensorflow.{site.qualname}")))
+            site.maybe_unused(head)
+        return _legacy_name(site, rule, site.qualname.rpartition(".")[2], site.flavour, new)
+    if isinstance(node, cst.Import):
+        found = [canonical(cst_dotted(a.name) or "") for a in node.names]
+        hits = [f for f in found if f and f.qualname == f"keras.preprocessing.{module}"]
+        if not hits or module != "text":
+            return None
+        alias = node.names[0]
+        new = node.with_changes(names=[alias.with_changes(name=cst.parse_expression(
+            "tensorflow.keras.preprocessing.text"))]) if len(node.names) == 1 and \
+            alias.asname is not None and _plain_keras(site, {alias.asname.name.value}) else None
+        return _legacy_name(site, rule, None, hits[0].flavour, new)
+    if node.module is None or node.relative or isinstance(node.names, cst.ImportStar):
+        return None
+    found = canonical(cst_dotted(node.module) or "")
+    names = [a.name.value for a in node.names if isinstance(a.name, cst.Name)]
+    hits = [n for n in names if n in legacy]
+    if found is None:
+        return None
+    if found.qualname == "keras.preprocessing" and module == "text" and "text" in names:
+        hits = [None]
+    elif found.qualname != f"keras.preprocessing.{module}" or not hits:
+        return None
+    locals_ = {a.asname.name.value if a.asname else a.name.value for a in node.names
+               if isinstance(a.name, cst.Name)}
+    new = node.with_changes(module=cst.parse_expression(f"tensorflow.{found.qualname}")) \
+        if _plain_keras(site, locals_) else None
+    return _legacy_name(site, rule, hits[0], found.flavour, new)
+
+
+def _plain_keras(site: Site, besides: set[str]) -> bool:
+    """Does the file import plain `keras` other than through the names `besides`?"""
+    for local, target in site.facts.table.names.items():
+        found = canonical(target)
+        if local not in besides and found is not None and found.flavour == "keras":
+            return True
+    return False
+
+
+def _legacy_name(site: Site, rule, name: str | None, flavour: str, new=None) -> Edit | None:
+    module = rule.data["module"]
+    what = f"`{name}`" if name else f"`keras.preprocessing.{module}`"
+    if flavour == "tf.keras":
+        if _plain_keras(site, set()):
+            return None  # a deliberate tf.keras import next to plain keras (or the fix's)
+        return Edit(f"{what} is deprecated: only `tf.keras.preprocessing.{module}` still has it "
+                    "(Keras 3 itself does not: moving this file to `import keras` breaks it); "
+                    f"use {rule.data['instead']}", help=rule.data["help"], severity="warning")
+    where = f"`keras.preprocessing.{module}` has no `{name}`" if name else "no such module"
+    return Edit(f"{what} is not in Keras 3 ({where}: ImportError); use {rule.data['instead']}"
+                + (f"; or, unsafe fix, the deprecated one from `tensorflow.keras.preprocessing."
+                   f"{module}` (needs TensorFlow)" if new is not None else ""),
+                new, fix="unsafe", help=rule.data["help"])
 
 
 # --- Sequence subclasses (KF384) --------------------------------------------------------------
