@@ -259,3 +259,64 @@ def test_keras1_script_with_every_module_family_is_fixed_in_one_run():
                    "loss = objectives.mean_squared_error\n"
                    "c = maxnorm(2)\n"
                    "plot_model(model, to_file='m.png', show_layer_names=True)\n")
+
+
+# --- tf.keras -> keras (KF284, opt-in) -----------------------------------------------------------
+
+TF_PROGRAM = ("import tensorflow as tf\nfrom tensorflow import keras\n"
+              "from tensorflow.keras.layers import Dense\n"
+              "model = keras.Sequential([Dense(3), tf.keras.layers.Dense(1)])\n"
+              "ds = tf.data.Dataset.range(3)\n")
+
+
+@pytest.mark.parametrize("select", [(), ("KF2",), ("ALL",), ("KF28",)])
+def test_tf_keras_to_keras_runs_only_when_named(select):
+    result = run(TF_PROGRAM, unsafe=True, select=select)
+    assert result.new is None and not [f for f in result.findings if f.code == "KF284"]
+
+
+def test_tf_keras_to_keras_rewrites_every_import_and_path_of_the_file():
+    for select in (("KF284",), ("tf-keras-to-keras",), ("ALL", "KF284")):
+        settings_select = ("KF284",) if select == ("tf-keras-to-keras",) else select
+        assert once(TF_PROGRAM, unsafe=True, select=settings_select) == (
+            "import tensorflow as tf\nimport keras\nfrom keras.layers import Dense\n"
+            "model = keras.Sequential([Dense(3), keras.layers.Dense(1)])\n"
+            "ds = tf.data.Dataset.range(3)\n")
+    assert fixed(TF_PROGRAM, select=("KF284",)) == TF_PROGRAM  # unsafe fix
+
+
+def test_rule_name_selects_the_opt_in_rule_through_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from kerasfix.cli import main
+
+    path = tmp_path / "m.py"
+    path.write_text(TF_PROGRAM)
+    out = CliRunner().invoke(main, ["check", "--select", "tf-keras-to-keras", str(path)])
+    assert "KF284" in out.output
+
+
+@pytest.mark.parametrize("src, blocker", [
+    ("from tensorflow.keras import backend as K\nn = K.int_shape(x)\n", "keras.backend.int_shape"),
+    ("from tensorflow.keras.preprocessing.image import ImageDataGenerator\n",
+     "keras.preprocessing.image.ImageDataGenerator"),
+    ("import tensorflow as tf\nloss = tf.keras.losses.mse\n", "keras.losses.mse"),
+    ("import tensorflow as tf\nd = tf.keras.layers.AlphaDropout(0.1)\n",
+     "keras.layers.AlphaDropout"),
+    ("import tensorflow.keras\nm = tensorflow.keras.Sequential()\n", "import tensorflow.keras"),
+    ("from tensorflow import keras, nn\nm = keras.Sequential()\n", "from tensorflow import keras"),
+    ("import tensorflow as tf\nkeras = 3\nm = tf.keras.Sequential()\n", "`keras` is taken"),
+])
+def test_a_name_only_tf_keras_has_keeps_every_tf_keras_import(src, blocker):
+    assert fixed(src, unsafe=True, select=("KF284",)) == src
+    findings = [f for f in run(src, fix=False, select=("KF284",)).findings if f.code == "KF284"]
+    assert findings and all(blocker in f.message and f.severity == "warning" for f in findings)
+    assert findings[0].span.line == 1  # on the import that brings tf.keras in
+
+
+def test_tf_keras_to_keras_converges_with_the_backend_rules():
+    src = ("import tensorflow as tf\nfrom tensorflow.keras import backend as K\n"
+           "def f(x):\n    return K.int_shape(x)\nm = tf.keras.Sequential()\n")
+    out = once(src, unsafe=True, select=("ALL", "KF284"))
+    assert "tf.keras" not in out and "tensorflow.keras" not in out
+    assert "tuple(x.shape)" in out and "m = keras.Sequential()" in out

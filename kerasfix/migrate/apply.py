@@ -18,7 +18,7 @@ from kerasfix.migrate.transformer import LayerMigrator
 
 def migrate(tree: ast.AST, data: bytes, settings: Settings, suppressed=None) -> SourceResult:
     """`suppressed(code, span)`: whether a suppression comment covers a finding."""
-    rules, program = load_rules(), load_program_rules()
+    rules, program = load_rules(), load_program_rules().for_selection(settings.selection)
     facts = scan(tree, rules, program, settings.source)
     if not facts.candidate:
         return SourceResult([])

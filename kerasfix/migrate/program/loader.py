@@ -27,6 +27,15 @@ class ProgramRules:
     def handler(self, rule: ProgramRule):
         return _handler(rule.handler, rule.file)
 
+    def for_selection(self, selection) -> "ProgramRules":
+        """These rules without the opt-in ones `selection` does not name by code (so that
+        their hooks gate no parse and run no handler)."""
+        key = (id(self), selection)
+        if key not in _SELECTED:
+            chosen = [r for r in self.rules if not r.opt_in or r.id in selection.select]
+            _SELECTED[key] = self if len(chosen) == len(self.rules) else _build(chosen)
+        return _SELECTED[key]
+
     def sees(self, rule: ProgramRule, call_ast, nodes=()) -> bool:
         """The rule's gates (when_keywords, precheck) on an `ast.Call`; `nodes`: every ast
         node of the file, for a precheck that must look at the file's assignments."""
@@ -66,9 +75,16 @@ def load_program_rules(directory: str | None = None) -> ProgramRules:
         rules.extend(build_program_rule(raw, f"program/{path.name}")
                      for raw in data.get("rule", []))
     rules.sort(key=lambda r: r.id)
+    return _build(rules)
+
+
+_SELECTED: dict = {}  # (id of the full rules, Selection) -> the rules it runs
+
+
+def _build(rules: list[ProgramRule]) -> ProgramRules:
     words: set[str] = set()
-    for rule in rules:
-        words |= rule.words()
+    for rule in rules:  # an opt-in rule's hooks are no pre-filter words: only its tokens
+        words |= set(rule.tokens) if rule.opt_in else rule.words()
     return ProgramRules(
         rules=tuple(rules), calls=_index(rules, "calls"), methods=_index(rules, "methods"),
         attributes=_index(rules, "attributes"),

@@ -17,9 +17,9 @@ from kerasfix.migrate.loader import rules_dir, tomllib
 from kerasfix.migrate.program import args as A
 from kerasfix.migrate.program.site import Edit, Site
 from kerasfix.migrate.transformer_util import cst_dotted
-from kerasfix.names import canonical
+from kerasfix.names import canonical, dotted_name
 
-# --- what Keras 3 has ------------------------------------------------------------------------
+# --- what Keras 3 has ----------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def api() -> Api:
     return Api(*tables)
 
 
-# --- spelling ---------------------------------------------------------------------------------
+# --- spelling ------------------------------------------------------------------------------------
 
 # Import roots a rule rewrites, and how the public module is spelled under each. tf_keras (the
 # Keras 2 package) is left alone: code that imports it stays on Keras 2.
@@ -126,7 +126,7 @@ def local_of(alias: cst.ImportAlias) -> str:
     return (cst_dotted(alias.name) or "").split(".")[0]
 
 
-# --- moved names (KF273 module paths, KF278, KF280, KF283): one handler, data-driven -------
+# --- moved names (KF273 module paths, KF278, KF280, KF283): one handler, data-driven -------------
 # data.modules: the legacy modules (or names) the rule is about; data.modules_to: legacy
 # module -> its public module; data.names_to: legacy name -> public name, where it differs.
 # A name that exists under its old spelling in the file's flavour of Keras is left alone.
@@ -271,7 +271,7 @@ def _edit(new, notes: list[str], rule) -> Edit:
     return Edit(f"{'; '.join(notes)}: {rule.data.get('why', 'no such module in Keras 3')}", new)
 
 
-# --- KF275: names Keras 3 no longer has -------------------------------------------------------
+# --- KF275: names Keras 3 no longer has ----------------------------------------------------------
 
 
 def removed(site: Site, rule) -> Edit | list[Edit] | None:
@@ -330,7 +330,7 @@ def _removed_help(qualname: str, data: dict) -> str | None:
     return data["help"].get(module + ".*")
 
 
-# --- KF270: to_categorical --------------------------------------------------------------------
+# --- KF270: to_categorical -----------------------------------------------------------------------
 
 
 def to_categorical(site: Site, rule) -> Edit | list[Edit] | None:
@@ -364,7 +364,7 @@ def to_categorical(site: Site, rule) -> Edit | list[Edit] | None:
     return edits or None
 
 
-# --- KF271: np_utils helpers Keras 3 does not have --------------------------------------------
+# --- KF271: np_utils helpers Keras 3 does not have -----------------------------------------------
 
 
 def np_utils_removed(site: Site, rule) -> Edit | None:
@@ -387,7 +387,7 @@ def np_utils_removed(site: Site, rule) -> Edit | None:
                 new, fix=fix, help=rule.data["argmax"][name] if fix == "unsafe" else None)
 
 
-# --- KF272: plot / vis_utils.plot_model -------------------------------------------------------
+# --- KF272: plot / vis_utils.plot_model ----------------------------------------------------------
 
 
 def plot_model(site: Site, rule) -> Edit | None:
@@ -416,7 +416,7 @@ def plot_model(site: Site, rule) -> Edit | None:
                 severity="error" if site.qualname.endswith(".plot") else "warning")
 
 
-# --- KF274: keras.initializations -------------------------------------------------------------
+# --- KF274: keras.initializations ----------------------------------------------------------------
 
 
 def initializations(site: Site, rule) -> Edit | None:
@@ -484,7 +484,7 @@ def _only_get(site: Site, local: str) -> bool:
     return names == gets
 
 
-# --- KF279: SyncBatchNormalization, RandomFourierFeatures ---------------------------------------
+# --- KF279: SyncBatchNormalization, RandomFourierFeatures ----------------------------------------
 
 
 def experimental_layer(site: Site, rule) -> Edit | None:
@@ -509,7 +509,7 @@ def _renamed_callee(site: Site, call: cst.Call, qualname: str) -> cst.Call:
     return call.with_changes(func=cst.parse_expression(site.name_for(qualname)))
 
 
-# --- KF281: CuDNNLSTM / CuDNNGRU ----------------------------------------------------------------
+# --- KF281: CuDNNLSTM / CuDNNGRU -----------------------------------------------------------------
 
 
 def cudnn_rnn(site: Site, rule) -> Edit | None:
@@ -526,3 +526,160 @@ def cudnn_rnn(site: Site, rule) -> Edit | None:
     new = _renamed_callee(site, new, f"keras.layers.{new_name}")
     return Edit(f"`{old}` is not in Keras 3: `{new_name}` uses cuDNN itself", new,
                 help=rule.data["help"])
+
+
+# --- KF284: tf.keras -> keras (opt-in) -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TfKeras:
+    """What a file uses through tf.keras, read once per file."""
+
+    blockers: tuple[str, ...]  # names only tf.keras has (or that differ), or why not
+    chains: bool  # `tf.keras.X` written out through a `tensorflow` import
+    keras_bound: bool  # `keras` is (or becomes) the real keras module
+
+
+_TF_CACHE: list = [None, None]
+
+
+def tf_keras_uses(site: Site) -> TfKeras:
+    import ast
+
+    if _TF_CACHE[0] is site.facts:
+        return _TF_CACHE[1]
+    table, nodes = site.facts.table, site.facts.nodes
+    blockers: list[str] = []
+    keras_bound = False
+    for node in nodes:
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            if node.module == "tensorflow" and any(a.name == "keras" for a in node.names):
+                if len(node.names) > 1:
+                    blockers.append("`from tensorflow import keras, ...` (split it first)")
+                keras_bound |= any((a.asname or a.name) == "keras" for a in node.names)
+            split = split_root(node.module)
+            if split and split[0] == "tensorflow.keras":
+                blockers += [b for a in node.names if a.name != "*"
+                             for b in _blocked(f"{split[1]}.{a.name}")]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                split = split_root(alias.name)
+                if split and split[0] == "tensorflow.keras":
+                    if alias.asname is None:
+                        blockers.append(f"`import {alias.name}` (binds `tensorflow`)")
+                    blockers += _blocked(split[1])
+                    keras_bound |= alias.asname == "keras" and split[1] == "keras"
+                keras_bound |= alias.name == "keras" and alias.asname in (None, "keras")
+    chains = False
+    for node in nodes:
+        if not isinstance(node, ast.Attribute):
+            continue
+        dotted = dotted_name(node)
+        head, _, rest = (dotted or "").partition(".")
+        target = table.names.get(head)
+        if target is None or head in table.rebound:
+            continue
+        split = split_root(f"{target}.{rest}")
+        if split is None or split[0] != "tensorflow.keras":
+            continue
+        chains |= target == "tensorflow"
+        blockers += _blocked(split[1])
+    if chains and not keras_bound and ("keras" in table.rebound or "keras" in table.names):
+        blockers.append("the name `keras` is taken in this file")
+    result = TfKeras(tuple(dict.fromkeys(blockers)), chains, keras_bound)
+    _TF_CACHE[:] = [site.facts, result]
+    return result
+
+
+def _blocked(qual: str) -> list[str]:
+    """[qual] when `keras.a.b` (or the object it leads to) is not the same in Keras 3."""
+    parts = qual.split(".")
+    table, module = api(), "keras"
+    for i, part in enumerate(parts[1:], 1):
+        if table.is_module(f"{module}.{part}"):
+            module = f"{module}.{part}"
+            continue
+        name = ".".join(parts[: i + 1])
+        if part not in table.keras3.get(module, ()) or part in table.differs.get(module, ()):
+            return [name]
+        return []  # an attribute of a name both have: the same object
+    return []
+
+
+def tf_keras_to_keras(site: Site, rule) -> Edit | None:
+    node = site.node
+    uses = tf_keras_uses(site)
+    if uses.blockers:
+        if isinstance(node, (cst.Import, cst.ImportFrom)) and _brings_tf_keras(node, uses):
+            names = ", ".join(b if b.startswith("`") or " " in b else f"`{b}`"
+                              for b in uses.blockers)
+            return Edit(f"`tf.keras` -> `keras` not done: {rule.data['blocked']}: {names}",
+                        severity="warning", help=_blocked_help(uses.blockers))
+        return None
+    if isinstance(node, cst.ImportFrom):
+        return _tf_from(node, rule)
+    if isinstance(node, cst.Import):
+        aliases, changed = [], False
+        for alias in node.names:
+            split = split_root(cst_dotted(alias.name) or "")
+            if split and split[0] == "tensorflow.keras" and alias.asname is not None:
+                same = local_of(alias) == split[1]  # import tensorflow.keras as keras
+                alias = alias.with_changes(name=cst.parse_expression(split[1]),
+                                           asname=None if same else alias.asname)
+                changed = True
+            aliases.append(alias)
+        return _tf_edit(node.with_changes(names=aliases), rule) if changed else None
+    if isinstance(node, cst.Attribute) and site.facts is not None:
+        head = site.dotted.split(".")[0]
+        if site.dotted != head + ".keras" or site.facts.table.names.get(head) != "tensorflow":
+            return None
+        if not uses.keras_bound:
+            site.names.needs[("keras", None)] = "keras"
+        return _tf_edit(cst.Name("keras"), rule)
+    return None
+
+
+def _tf_from(node: cst.ImportFrom, rule) -> Edit | None:
+    module = None if node.relative or node.module is None else cst_dotted(node.module)
+    if module == "tensorflow" and not isinstance(node.names, cst.ImportStar) and \
+            [a.name.value for a in node.names] == ["keras"]:
+        alias = node.names[0].with_changes(comma=cst.MaybeSentinel.DEFAULT)
+        return _tf_edit(cst.Import(names=[alias], semicolon=node.semicolon), rule)
+    split = split_root(module) if module else None
+    if split is None or split[0] != "tensorflow.keras":
+        return None
+    return _tf_edit(node.with_changes(module=cst.parse_expression(split[1])), rule)
+
+
+def _tf_edit(new, rule) -> Edit:
+    return Edit("`tf.keras` -> `keras`: every name this file uses through tf.keras is the same "
+                "object in Keras 3", new, fix="unsafe", severity="warning",
+                help=rule.data["help"])
+
+
+def _brings_tf_keras(node, uses: TfKeras) -> bool:
+    """Is this the import through which the file reaches tf.keras?"""
+    if isinstance(node, cst.ImportFrom):
+        module = cst_dotted(node.module) if node.module and not node.relative else ""
+        if module == "tensorflow":
+            names = [] if isinstance(node.names, cst.ImportStar) else node.names
+            return any(a.name.value == "keras" for a in names)
+        split = split_root(module or "")
+        return bool(split) and split[0] == "tensorflow.keras"
+    for alias in node.names:
+        name = cst_dotted(alias.name) or ""
+        split = split_root(name)
+        if split and split[0] == "tensorflow.keras" or name == "tensorflow" and uses.chains:
+            return True
+    return False
+
+
+def _blocked_help(blockers: tuple[str, ...]) -> str:
+    hints = []
+    for tables in _moves():
+        for b in blockers:
+            new = tables.get("names_to", {}).get(b)
+            if new and api().exists(new):
+                hints.append(f"`{b}` -> `{new}`")
+    hint = f" ({', '.join(hints)})" if hints else ""
+    return f"rewrite those uses with their Keras 3 names first{hint}, then run this rule again"

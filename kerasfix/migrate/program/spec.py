@@ -17,7 +17,8 @@ TARGETS = ("keras2", "keras3")
 # Where a rule hooks into the one pass over the module.
 HOOKS = ("calls", "methods", "attributes", "comparisons", "classes", "imports")
 ALLOWED = {"id", "name", "summary", "fix", "handler", "family", "targets", "tokens", "data",
-           "example", "ok", "see", "when_keywords", "precheck", "keras1_only", *HOOKS}
+           "example", "ok", "see", "when_keywords", "precheck", "keras1_only", "opt_in",
+           *HOOKS}
 # The keywords a `common.*` handler acts on: a call passing none of them is not its business.
 _GATES = {"common.rename_keywords": "args", "common.drop_keywords": "drop",
           "common.report": "if_keywords"}
@@ -48,6 +49,9 @@ class ProgramRule:
     when_keywords: tuple[str, ...] = ()  # the call passes one of these keywords
     precheck: str = ""  # "module.function"(ast.Call) -> bool, for what keywords cannot say
     keras1_only: bool = False  # only in files that show Keras 1 evidence (or --from keras1)
+    # Runs only when --select names it (its code or name; not a prefix, not ALL): a rewrite
+    # of working code that users choose (tf.keras -> keras). Its hooks cost nothing otherwise.
+    opt_in: bool = False
     examples: tuple[Example, ...] = ()
     oks: tuple[Example, ...] = ()
     symbols: tuple[str, ...] = ()  # (layer rules list keras.layers names; kept for the docs)
@@ -86,6 +90,7 @@ def build_program_rule(raw: dict, file: str) -> ProgramRule:
         data=dict(raw.get("data", {})), see=raw.get("see", ""), examples=examples,
         when_keywords=tuple(raw.get("when_keywords", _gate(raw))),
         precheck=raw.get("precheck", ""), keras1_only=bool(raw.get("keras1_only")),
+        opt_in=bool(raw.get("opt_in")),
         oks=tuple(_example(e, where) for e in raw.get("ok", [])))
 
 
