@@ -262,3 +262,11 @@ def test_folder_paths_reported_not_appended():
     found = [(f.code, f.span.line) for f in result.findings if f.kind == "manual"]
     assert ("KF360", 2) in found and ("KF361", 4) in found
     assert ("KF360", 3) not in found  # its writer carries the finding
+
+
+def test_h5_load_with_short_loss_in_the_file():
+    src = ("import keras\nmodel.compile('adam', {'out': 'mae', 'aux': 'binary_crossentropy'})\n"
+           "m = keras.models.load_model('best.hdf5')\nn = keras.models.load_model('x.keras')\n")
+    found = [f for f in run(src, fix=False).findings if f.code == "KF360"]
+    assert [(f.span.line, f.fix) for f in found] == [(3, None)] and "'mae'" in found[0].message
+    assert "KF360" not in _codes(src.replace("'mae'", "'mean_absolute_error'"))

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from kerasfix.migrate.program.loader import load_program_rules
+from kerasfix.migrate.program.saving import SHORT_LOSSES
 from tests.harness import fixed_text
 from tests.oracle_support import keras
 
@@ -80,6 +81,19 @@ def test_keras3_does_not_create_folders_but_checkpoints_do(here):
     model.fit(np.zeros((2, 3)), np.zeros((2, 2)), epochs=1, verbose=0, callbacks=[
         keras.callbacks.ModelCheckpoint("training_1/cp.ckpt.weights.h5", save_weights_only=True)])
     assert (here / "training_1" / "cp.ckpt.weights.h5").exists()
+
+
+@pytest.mark.parametrize("loss", sorted(SHORT_LOSSES))
+def test_h5_model_with_a_short_loss_name_does_not_load_compiled(here, loss):
+    model = keras.Sequential([keras.Input((3,)), keras.layers.Dense(2)])
+    model.compile(loss=loss, optimizer="sgd")
+    model.save("m.h5")
+    with pytest.raises(ValueError, match="Could not deserialize"):
+        keras.models.load_model("m.h5")
+    keras.models.load_model("m.h5", compile=False)
+    model.compile(loss="mean_squared_error", optimizer="sgd")  # the long name is fine
+    model.save("long.h5")
+    keras.models.load_model("long.h5")
 
 
 # --- KF361 ---------------------------------------------------------------------------------------

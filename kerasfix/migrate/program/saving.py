@@ -264,7 +264,8 @@ def _reader(site: Site, call: cst.Call, arg: cst.Arg | None, kinds) -> Edit | No
 def model_path(site: Site, rule) -> Edit | list[Edit] | None:
     call = site.node
     if site.qualname in LOAD_MODEL:
-        return _reader(site, call, _path_arg(call), ("model",)) or _load_dir(site, call)
+        return _reader(site, call, _path_arg(call), ("model",)) or _load_dir(site, call) \
+            or _h5_loss(site, call)
     arg = _path_arg(call, 1 if site.qualname else 0)
     if arg is None or not site.qualname and not _model_like(site, cst_dotted(call.func.value)):
         return None
@@ -317,6 +318,33 @@ def _load_dir(site: Site, call: cst.Call) -> Edit | None:
                 "files (ValueError): an HDF5 file saved without a suffix needs `.h5`; a "
                 "TensorFlow SavedModel directory loads for inference with "
                 "`keras.layers.TFSMLayer(path, call_endpoint='serving_default')`")
+
+
+SHORT_LOSSES = {"mse", "mae", "mape", "msle", "kld"}  # Keras 3 cannot rebuild them from .h5
+
+
+def _h5_loss(site: Site, call: cst.Call) -> Edit | None:
+    """`load_model('m.h5')` in a file compiling with `loss='mse'`: Keras 3 saves such a model
+    to .h5 but cannot load it compiled (K3S09)."""
+    arg = _path_arg(call)
+    tail = _tail(arg.value) if arg is not None else None
+    if tail is None or _suffix(_text(tail)) not in (".h5", ".hdf5") or \
+            A.keyword(call, "compile") is not None or len(A.positionals(call)) > 2:
+        return None
+    losses = set()
+    for node in site.facts.nodes:
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and \
+                node.func.attr == "compile":
+            given = [k.value for k in node.keywords if k.arg == "loss"] + node.args[1:2]
+            losses |= {c.value for v in given for c in ast.walk(v)
+                       if isinstance(c, ast.Constant) and c.value in SHORT_LOSSES}
+    if not losses:
+        return None
+    loss = sorted(losses)[0]
+    return Edit(f"`load_model('{_text(tail)}')`: Keras 3 cannot load a legacy `.h5` model "
+                f"compiled with `loss='{loss}'` (ValueError \"Could not deserialize "
+                f"'keras.metrics.{loss}'\"), and this file compiles with it",
+                help="load with compile=False and compile the model again")
 
 
 # --- save_weights / load_weights (KF361) ------------------------------------------------------
