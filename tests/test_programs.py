@@ -45,10 +45,6 @@ NAMES = [p.name for p in PROGRAMS]
 ANNOUNCED = {
     # `Merge([seq_a, seq_b])` in a Sequential needs the functional API (K1M19/K1G11).
     "k1_merge_sequential.py": "KF251",
-    # `self.W = self.init(shape, name=...)` and `self.trainable_weights = [...]` need
-    # `self.add_weight(...)` (K3Y02): no mechanical rewrite of an initializer call. No rule
-    # reports it yet: tighten the prefix to that rule's code once it exists.
-    "k1_custom_layer.py": "KF",
     # `LSTM(..., batch_input_shape=...)` needs `Input(batch_shape=...)` first (KF100, manual).
     "k1_stateful_lstm.py": "KF100",
 }
