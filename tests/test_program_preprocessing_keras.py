@@ -156,6 +156,12 @@ def test_load_data_has_num_words_not_nb_words(dataset):
     assert "nb_words" not in inspect.getsource(dataset.load_data)  # **kwargs never read
 
 
+def test_imdb_swallows_nb_words_reuters_refuses_it():
+    assert "kwargs" in inspect.signature(keras.datasets.imdb.load_data).parameters
+    with pytest.raises(TypeError, match="nb_words"):  # fails before any download
+        keras.datasets.reuters.load_data(nb_words=10)
+
+
 # --- KF387 ---------------------------------------------------------------------------------------
 
 def test_data_format_helpers_and_fix_numerically():
