@@ -190,3 +190,18 @@ def test_add_update_is_reported_where_it_is_called():
     src = ("from keras.layers import Layer\nclass P(Layer):\n    def call(self, x):\n"
            "        self.add_update([(self.m, x)], x)\n        return x\n")
     assert codes(src) == [(4, "KF405")]
+
+
+def test_keras1_regularizer_wiring_is_reported_line_by_line():
+    src = ("from keras.engine.topology import Layer\nclass P(Layer):\n"
+           "    def build(self, input_shape):\n"
+           "        self.W = self.add_weight(shape=(3, 4), initializer='uniform')\n"
+           "        self.regularizers = []\n"
+           "        if self.W_regularizer:\n"
+           "            self.W_regularizer.set_param(self.W)\n"
+           "            self.regularizers.append(self.W_regularizer)\n"
+           "        self.constraints = {}\n")
+    found = run(src, fix=False).findings
+    assert [(f.span.line, f.code, f.severity) for f in found] == [
+        (5, "KF407", "warning"), (7, "KF407", "error"), (8, "KF407", "warning"),
+        (9, "KF407", "warning")]

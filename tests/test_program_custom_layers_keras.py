@@ -220,3 +220,28 @@ def test_tf_keras_program_computes_the_same_after_the_rewrite():
     x = RNG.random((2, 4)).astype("float32")
     old, new = define(src, "build")(), define(fixed, "build")()
     np.testing.assert_allclose(np.asarray(old(x)), np.asarray(new(x)), rtol=1e-6)
+
+
+def test_keras1_regularizer_wiring_is_an_error_or_silently_lost():
+    assert not hasattr(keras.regularizers.L2(0.1), "set_param")
+
+    class Wired(keras.layers.Layer):
+        def build(self, input_shape):
+            self.W = self.add_weight(shape=(input_shape[1], 2))
+            self.regularizers = [keras.regularizers.L2(10.0)]  # Keras 1 wiring
+
+        def call(self, x):
+            return keras.ops.matmul(x, self.W)
+
+    layer = Wired()
+    layer(np.ones((1, 3), "float32"))
+    assert layer.losses == []  # the penalty is lost
+
+    class Keras3(Wired):
+        def build(self, input_shape):
+            self.W = self.add_weight(shape=(input_shape[1], 2),
+                                     regularizer=keras.regularizers.L2(10.0))
+
+    fixed = Keras3()
+    fixed(np.ones((1, 3), "float32"))
+    assert len(fixed.losses) == 1

@@ -320,3 +320,10 @@ def test_tf_keras_to_keras_converges_with_the_backend_rules():
     out = once(src, unsafe=True, select=("ALL", "KF284"))
     assert "tf.keras" not in out and "tensorflow.keras" not in out
     assert "tuple(x.shape)" in out and "m = keras.Sequential()" in out
+
+
+def test_numpy_random_names_are_no_alias_business():
+    src = ("import keras\nimport numpy as np\nw = np.random.normal(size=3)\n"
+           "u = np.random.uniform(0, 1)\nloss = keras.losses.mean_squared_error\n")
+    result = run(src, unsafe=True)
+    assert result.new is None and not result.findings

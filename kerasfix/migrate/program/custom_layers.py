@@ -497,3 +497,47 @@ def keras1_weight_attribute(site: Site, rule) -> Edit | None:
     name = node.attr.value
     return Edit(f"`.{name}`: Keras 1 name of a layer's weight, not in Keras 3 (AttributeError)",
                 help=rule.data["help"][name])
+
+
+# --- KF407: Keras 1 regularizers and constraints lists -------------------------------------------
+
+
+def regularizer_lists(site: Site, rule) -> list[Edit] | None:
+    """Keras 1 custom layers wired weight penalties by hand: `regularizer.set_param(self.W)`
+    (gone: AttributeError) and `self.regularizers` / `self.constraints` (Keras 3 reads
+    neither: the penalty and the constraint are silently lost)."""
+    if not is_keras_class(site):
+        return None
+    edits = []
+    for _, original, stmt in statements(site.original, site.node):
+        call = stmt.value if isinstance(stmt, cst.Expr) else None
+        if isinstance(call, cst.Call) and isinstance(call.func, cst.Attribute) and \
+                call.func.attr.value == "set_param":
+            edits.append(Edit("Keras 1 `regularizer.set_param(weight)`: Keras 3 regularizers "
+                              "have no `set_param` (AttributeError)", at=original,
+                              help=rule.data["help"]))
+            continue
+        target = _wired(stmt)
+        if target:
+            edits.append(Edit(f"Keras 1 `self.{target}`: Keras 3 never reads it, so the "
+                              f"{target[:-1]} is silently lost", at=original,
+                              help=rule.data["help"], severity="warning"))
+    return edits or None
+
+
+def _wired(stmt) -> str | None:
+    """"regularizers" / "constraints" for `self.regularizers = ...`, `self.constraints[w] =
+    ...`, `self.regularizers.append(...)`."""
+    if isinstance(stmt, cst.Assign) and len(stmt.targets) == 1:
+        target = stmt.targets[0].target
+        if isinstance(target, cst.Subscript):
+            target = target.value
+        name = _self_attr(target)
+    elif isinstance(stmt, cst.AugAssign):
+        name = _self_attr(stmt.target)
+    elif isinstance(stmt, cst.Expr) and isinstance(stmt.value, cst.Call) and \
+            isinstance(stmt.value.func, cst.Attribute):
+        name = _self_attr(stmt.value.func.value)
+    else:
+        return None
+    return name if name in ("regularizers", "constraints") else None
