@@ -114,8 +114,23 @@ def batch_size(facts, expr: ast.expr | None, depth: int = 0) -> str | None:
             return ast.unparse(expr.args[index])
         return FLOW_DEFAULT_BATCH
     if isinstance(expr.func, ast.Name):
-        return _from_signature(expr, function(facts, expr.func.id))
+        fn = function(facts, expr.func.id)
+        return _from_signature(expr, fn) or _module_constant(facts, fn)
     return None
+
+
+def _module_constant(facts, fn: ast.FunctionDef | None) -> str | None:
+    """`def gen(X, y): ... X[i:i + batch_size]` with a module-level `batch_size = 32`: the
+    generator reads a module constant, which the `fit` call can name too."""
+    if fn is None or any(p.arg.lower() in BATCH_PARAMETERS for p in fn.args.args):
+        return None
+    read = {n.id for n in ast.walk(fn) if isinstance(n, ast.Name)
+            and isinstance(n.ctx, ast.Load) and n.id.lower() in BATCH_PARAMETERS}
+    module_level = {t.id for stmt in facts.nodes[0].body if isinstance(stmt, ast.Assign)
+                    for t in stmt.targets if isinstance(t, ast.Name)}
+    found = [name for name in read if name in module_level
+             and isinstance(assignment(facts, name), ast.Constant)]
+    return found[0] if len(found) == 1 else None
 
 
 def _from_signature(call: ast.Call, fn: ast.FunctionDef | None):
