@@ -129,6 +129,9 @@ def _prepare(cell: Cell, first_mask: int) -> None:
     try:
         ast.parse(code)
     except (SyntaxError, ValueError) as exc:
+        if _python2(code):  # the engine's pre-pass converts it with the rest of the notebook
+            cell.code = code
+            return
         line = getattr(exc, "lineno", None) or 1
         column = getattr(exc, "offset", None) or 1
         message = f"cannot parse cell: {getattr(exc, 'msg', exc)}"
@@ -136,6 +139,20 @@ def _prepare(cell: Cell, first_mask: int) -> None:
                              None, None)
         return
     cell.code = code
+
+
+def _python2(code: str) -> bool:
+    """Python 2 that the pre-pass converts into code that parses (line for line)."""
+    from kerasfix.python2.hook import convert_text
+
+    conversion = convert_text(code)
+    if conversion.problems or not conversion.forms:
+        return False
+    try:
+        ast.parse(conversion.text)
+    except (SyntaxError, ValueError):
+        return False
+    return True
 
 
 def _mask_lines(lines: list[str], masks: dict[str, str], first: int) -> list[str]:

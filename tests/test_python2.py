@@ -333,3 +333,32 @@ def test_selection_settings_reach_the_python2_findings():
     settings = Settings(selection=Selection(ignore=("KF00",)))
     result = run_source((HEAD + 'print "x"\nDense(8)\n').encode(), settings)
     assert result.findings == [] and result.analysed
+
+
+def test_python2_notebook_cells_are_converted_with_the_keras_rules(tmp_path):
+    """A Python 2 cell is converted with the rest of the notebook (lines kept per cell); a cell
+    that does not parse at all is still its own KF000, and the others are fixed."""
+    import json
+
+    from click.testing import CliRunner
+
+    from kerasfix.cli import main
+
+    cell = {"cell_type": "code", "metadata": {}, "execution_count": None, "outputs": []}
+    nb = {"cells": [dict(cell, source=["from keras.layers import Convolution2D\n",
+                                       "print 'hello'\n"]),
+                    dict(cell, source=["x = Convolution2D(32, 3, 3, border_mode='same')\n",
+                                       "print x"]),
+                    dict(cell, source=["y = ("])],
+          "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    path = tmp_path / "legacy.ipynb"
+    path.write_text(json.dumps(nb, indent=1))
+    checked = CliRunner().invoke(main, ["check", "--no-cache", "--isolated",
+                                        "--output-format", "concise", str(path)])
+    assert "cell 1:2:1: KF001" in checked.output and "cell 2:1:5: KF112" in checked.output
+    assert "cell 3:1:5: KF000" in checked.output and checked.exit_code == 3
+    fixed = CliRunner().invoke(main, ["fix", "--no-cache", "--isolated", str(path)])
+    assert fixed.exit_code == 3
+    sources = [c["source"] for c in json.loads(path.read_text())["cells"]]
+    assert sources == [["from keras.layers import Conv2D\n", "print('hello')\n"],
+                       ["x = Conv2D(32, (3, 3), padding='same')\n", "print(x)"], ["y = ("]]
