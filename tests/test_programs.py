@@ -45,8 +45,6 @@ NAMES = [p.name for p in PROGRAMS]
 ANNOUNCED = {
     # `Merge([seq_a, seq_b])` in a Sequential needs the functional API (K1M19/K1G11).
     "k1_merge_sequential.py": "KF251",
-    # `LSTM(..., batch_input_shape=...)` needs `Input(batch_shape=...)` first (KF100, manual).
-    "k1_stateful_lstm.py": "KF100",
     # A TensorFlow checkpoint in `./checkpoints/`: Keras 3 needs `.weights.h5` and creates no
     # folder, so the path is reported (KF361), not rewritten.
     "tfk_save_load.py": "KF361",

@@ -87,6 +87,8 @@ def _program_call(program, call: ast.Call, resolved: Resolved | None, nodes=()) 
         rules = program.calls.get(resolved.qualname, ())
     elif isinstance(call.func, ast.Attribute):
         rules = program.methods.get(call.func.attr, ())
+        if any(call.func.attr in r.data.get("candidate_methods", ()) for r in program.blocks):
+            return "yes"  # a block rule rewrites the statement around this call
     else:
         return ""
     seen = [r for r in rules if program.sees(r, call, nodes)]

@@ -147,6 +147,12 @@ class LayerMigrator(ProgramHooks, cst.CSTTransformer):
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
         return self._program_hook(self.program.classes, original, updated)
 
+    def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock):
+        return self._program_hook(self.program.blocks, original, updated)
+
+    def leave_Module(self, original: cst.Module, updated: cst.Module):
+        return self._program_hook(self.program.blocks, original, updated)
+
     def leave_SimpleStatementLine(self, original, updated):
         """An import split in two by leave_ImportFrom goes on two lines, not `a; b`."""
         if len(original.body) != 1 or len(updated.body) < 2:

@@ -99,6 +99,9 @@ class ProgramHooks:
             self._add(at, edit.arg, code=rule.id, message=edit.message,
                       severity=edit.severity, fix=None, help=edit.help)
             return False
+        for node, code in edit.supersedes:
+            self.pending = [p for p in self.pending if not (p[0] is node and
+                                                            p[2].code == code)]
         applied = edit.fix in self.allowed and self.fixable(rule.id)
         replacement = self.module.code_for_node(edit.new)
         shown = " ".join(replacement.split())

@@ -20,6 +20,7 @@ class ProgramRules:
     attributes: dict  # attribute name -> rules
     comparisons: tuple[ProgramRule, ...]
     classes: tuple[ProgramRule, ...]
+    blocks: tuple[ProgramRule, ...]
     imports: tuple[ProgramRule, ...]
     words: frozenset[str]  # for the byte pre-filter
     import_modules: frozenset[str] = frozenset()  # legacy modules the import rules are about
@@ -90,6 +91,7 @@ def _build(rules: list[ProgramRule]) -> ProgramRules:
         attributes=_index(rules, "attributes"),
         comparisons=tuple(r for r in rules if r.comparisons),
         classes=tuple(r for r in rules if r.classes),
+        blocks=tuple(r for r in rules if r.blocks),
         imports=tuple(r for r in rules if r.imports), words=frozenset(words),
         import_modules=frozenset(m for r in rules if r.imports
                                  for m in r.data.get("modules", ())))

@@ -27,6 +27,9 @@ class Edit:
     at: cst.CSTNode | None = None  # a node of the ORIGINAL tree to point at; default the site
     arg: int = -1  # point at the arg-th argument of `at` (a Call) instead
     severity: str = "error"  # "warning" for what runs but means something else
+    # (original node, code) findings this edit makes moot: a layer's KF100 "batch_input_shape
+    # is refused" when the statement around it moves the shape into an Input
+    supersedes: tuple = ()
 
     @property
     def applicability(self) -> str:
