@@ -104,6 +104,8 @@ def _program_node(program, node: ast.AST, table: ImportTable) -> bool:
         return any(table.resolve(d) for d in map(dotted_name, node.bases) if d)
     if isinstance(node, (ast.Import, ast.ImportFrom)) and program.imports:
         return _legacy_import(program, node)
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
+        return node.slice.value in program.subscripts
     return False
 
 

@@ -147,6 +147,14 @@ class LayerMigrator(ProgramHooks, cst.CSTTransformer):
     def leave_ClassDef(self, original: cst.ClassDef, updated: cst.ClassDef):
         return self._program_hook(self.program.classes, original, updated)
 
+    def leave_Subscript(self, original: cst.Subscript, updated: cst.Subscript):
+        index = original.slice[0].slice if len(original.slice) == 1 else None
+        value = getattr(index, "value", None)
+        if not isinstance(value, cst.SimpleString):
+            return updated
+        rules = self.program.subscripts.get(value.evaluated_value, ())
+        return self._program_hook(rules, original, updated)
+
     def leave_IndentedBlock(self, original: cst.IndentedBlock, updated: cst.IndentedBlock):
         return self._program_hook(self.program.blocks, original, updated)
 

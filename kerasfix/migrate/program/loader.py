@@ -21,6 +21,7 @@ class ProgramRules:
     comparisons: tuple[ProgramRule, ...]
     classes: tuple[ProgramRule, ...]
     blocks: tuple[ProgramRule, ...]
+    subscripts: dict  # string index -> rules
     imports: tuple[ProgramRule, ...]
     words: frozenset[str]  # for the byte pre-filter
     import_modules: frozenset[str] = frozenset()  # legacy modules the import rules are about
@@ -91,7 +92,7 @@ def _build(rules: list[ProgramRule]) -> ProgramRules:
         attributes=_index(rules, "attributes"),
         comparisons=tuple(r for r in rules if r.comparisons),
         classes=tuple(r for r in rules if r.classes),
-        blocks=tuple(r for r in rules if r.blocks),
+        blocks=tuple(r for r in rules if r.blocks), subscripts=_index(rules, "subscripts"),
         imports=tuple(r for r in rules if r.imports), words=frozenset(words),
         import_modules=frozenset(m for r in rules if r.imports
                                  for m in r.data.get("modules", ())))

@@ -15,7 +15,8 @@ from kerasfix.migrate.spec import NAME, RULE_ID, Example, SpecError, _example
 FIXES = ("safe", "unsafe", "manual")
 TARGETS = ("keras2", "keras3")
 # Where a rule hooks into the one pass over the module.
-HOOKS = ("calls", "methods", "attributes", "comparisons", "classes", "imports", "blocks")
+HOOKS = ("calls", "methods", "attributes", "comparisons", "classes", "imports", "blocks",
+         "subscripts")
 ALLOWED = {"id", "name", "summary", "fix", "handler", "family", "targets", "tokens", "data",
            "example", "ok", "see", "when_keywords", "precheck", "keras1_only", "opt_in",
            *HOOKS}
@@ -40,6 +41,7 @@ class ProgramRule:
     comparisons: bool = False  # sees every comparison (`K.image_dim_ordering() == 'th'`)
     classes: bool = False  # sees every class definition (custom Keras 1 layers)
     blocks: bool = False  # sees every block of statements (to insert or replace statements)
+    subscripts: tuple[str, ...] = ()  # sees `x[...]` whose index is one of these strings
     imports: bool = False  # sees every import statement
     tokens: tuple[str, ...] = ()  # extra words for the byte pre-filter
     data: dict = field(default_factory=dict)  # free-form table the handler reads
@@ -87,7 +89,7 @@ def build_program_rule(raw: dict, file: str) -> ProgramRule:
         targets=tuple(raw.get("targets", TARGETS)), calls=tuple(raw.get("calls", ())),
         methods=tuple(raw.get("methods", ())), attributes=tuple(raw.get("attributes", ())),
         comparisons=bool(raw.get("comparisons")), classes=bool(raw.get("classes")),
-        blocks=bool(raw.get("blocks")),
+        blocks=bool(raw.get("blocks")), subscripts=tuple(raw.get("subscripts", ())),
         imports=bool(raw.get("imports")), tokens=tuple(raw.get("tokens", ())),
         data=dict(raw.get("data", {})), see=raw.get("see", ""), examples=examples,
         when_keywords=tuple(raw.get("when_keywords", _gate(raw))),
@@ -98,6 +100,7 @@ def build_program_rule(raw: dict, file: str) -> ProgramRule:
 
 def _gate(raw: dict) -> tuple[str, ...]:
     key = _GATES.get(raw["handler"])
-    if key is None or any(raw.get(h) for h in ("comparisons", "classes", "imports", "blocks")):
+    if key is None or any(raw.get(h) for h in ("comparisons", "classes", "imports", "blocks",
+                                               "subscripts")):
         return ()
     return tuple(raw.get("data", {}).get(key, ()))

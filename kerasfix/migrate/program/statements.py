@@ -95,19 +95,28 @@ def batch_input_shape(site: Site, rule) -> list[Edit]:
     return edits
 
 
+def _resets(site: Site, body) -> list[tuple[int, str]]:
+    """(index, receiver) of each `model.reset_states()` statement on a known Keras model."""
+    out = []
+    for i, stmt in enumerate(body):
+        found = _call_statement(stmt, "reset_states")
+        if found and not found[1].args and receivers.is_model(site.facts, found[0]):
+            out.append((i, found[0]))
+    return out
+
+
 def reset_states(site: Site, rule) -> list[Edit]:
+    """Paired with the original block by order: an earlier rule may have added statements."""
     body, original = list(site.node.body), list(site.original.body)
     edits = []
-    for i, (stmt, old) in enumerate(zip(body, original)):
-        found = _call_statement(stmt, "reset_states")
-        if not found or found[1].args or not receivers.is_model(site.facts, found[0]):
-            continue
+    for (i, receiver), (j, _) in zip(_resets(site, body), _resets(site, original)):
         loop = cst.parse_statement(
-            f"for layer_ in {found[0]}.layers:\n"
+            f"for layer_ in {receiver}.layers:\n"
             f"    if getattr(layer_, 'stateful', False) and hasattr(layer_, 'reset_states'):\n"
             f"        layer_.reset_states()\n")
-        body[i] = loop.with_changes(leading_lines=stmt.leading_lines)
+        body[i] = loop.with_changes(leading_lines=body[i].leading_lines)
         edits.append(Edit("`Model.reset_states()` was removed in Keras 3: reset each stateful "
                           "layer (what Keras 2's `reset_states` did)",
-                          site.node.with_changes(body=list(body)), at=old.body[0].value))
+                          site.node.with_changes(body=list(body)),
+                          at=original[j].body[0].value))
     return edits
