@@ -13,6 +13,7 @@ import sys
 import click
 
 from kerasfix import __version__
+from kerasfix.signals import Group  # Ctrl-C: one line, exit code 130
 
 # Kept here, not in output.py: `kerasfix --version` must not import the engine.
 FORMATS = ["text", "concise", "grouped", "json", "jsonl", "github", "gitlab", "junit", "sarif",
@@ -76,7 +77,7 @@ def _config_options():
     ]
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kerasfix")
 def main() -> None:
     """Lint and migrate legacy Keras 1 / Keras 2 code to Keras 3, statically."""
