@@ -218,9 +218,15 @@ def _what_to_do(r) -> str:
         return "a kerasfix bug: please report it with this file"
     if why.startswith("cannot decode"):
         return "add a `# -*- coding: ... -*-` line naming its encoding, or re-encode as UTF-8"
+    if "limit per file" in why:
+        return "raise the limit with KERASFIX_MAX_FILE_MB (0: none), or split the file"
+    if "nested too deeply" in why:
+        return "split the deeply nested expression into named steps, then run again"
+    if "Python 2" in why:
+        return ("convert what kerasfix names by hand (or with 2to3): kerasfix converts the "
+                "rest of the Python 2 itself, then run kerasfix again")
     if why.startswith("cannot parse"):
-        return ("fix the syntax error; if this is Python 2 code, convert it first "
-                "(e.g. `python -m lib2to3` or `pyupgrade`), then run kerasfix again")
+        return "fix the syntax error, then run kerasfix again"
     if why.startswith("not written"):
         return "make the file writable (and stop other tools changing it), then run again"
     return "make the file readable, then run again"

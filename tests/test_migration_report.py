@@ -168,3 +168,20 @@ def test_both_renderers_share_one_set_of_data():
     assert f"- `b.py`: {bad['reason']} → {bad['what_to_do']}" in md
     check = json.loads(migration_report.json_report(_view(fix=False), ["kerasfix", "check"], now))
     assert check["totals"]["todo_comments"] is None
+
+
+def test_what_to_do_names_the_way_out_for_each_reason():
+    from types import SimpleNamespace
+
+    from kerasfix.migration_report import _what_to_do
+
+    def advice(reason: str) -> str:
+        return _what_to_do(SimpleNamespace(internal_error="", not_analysed=reason))
+
+    assert "KERASFIX_MAX_FILE_MB" in advice(
+        "cannot analyse: 20.0 MB is over the 2.0 MB limit per file (KERASFIX_MAX_FILE_MB)")
+    assert "split" in advice("cannot parse: the code is nested too deeply for Python's parser")
+    assert "2to3" in advice("Python 2 syntax kerasfix cannot convert: tuple parameters; ...")
+    assert advice("cannot parse: invalid syntax") == (
+        "fix the syntax error, then run kerasfix again")
+    assert "readable" in advice("cannot read: Permission denied")
