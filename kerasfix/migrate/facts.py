@@ -49,11 +49,16 @@ def scan(tree: ast.AST, rules: RuleSet, program=None, source: str = "auto") -> F
     table = build_import_table(tree, nodes)
     star = rules.layer_names
     evidence = _named_evidence(table, rules)
-    candidate = modern = keras1_hit = False
+    candidate = modern = keras1_hit = keras_class = class_hit = False
     for node in nodes:
         if isinstance(node, ast.Import):
             candidate = candidate or any(legacy_layer_module(a.name) for a in node.names)
-        if program is not None and not candidate and not isinstance(node, ast.Call):
+        if program is not None and not candidate and isinstance(node, ast.ClassDef):
+            if program.classes:  # both may be different classes (`Mine(Base)`, `Base(Layer)`)
+                keras_class = keras_class or _keras_class(node, table)
+                class_hit = class_hit or bool(_class_words(node) & program.class_words)
+                candidate = keras_class and class_hit
+        elif program is not None and not candidate and not isinstance(node, ast.Call):
             candidate = _program_node(program, node, table)
         if not isinstance(node, ast.Call):
             continue
@@ -100,13 +105,29 @@ def _program_call(program, call: ast.Call, resolved: Resolved | None, nodes=()) 
 def _program_node(program, node: ast.AST, table: ImportTable) -> bool:
     if isinstance(node, ast.Attribute):
         return node.attr in program.attributes
-    if isinstance(node, ast.ClassDef) and program.classes:
-        return any(table.resolve(d) for d in map(dotted_name, node.bases) if d)
     if isinstance(node, (ast.Import, ast.ImportFrom)) and program.imports:
         return _legacy_import(program, node)
     if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant):
         return node.slice.value in program.subscripts
     return False
+
+
+def _keras_class(node: ast.ClassDef, table: ImportTable) -> bool:
+    return any(table.resolve(d) for d in map(dotted_name, node.bases) if d)
+
+
+def _class_words(node: ast.ClassDef) -> set[str]:
+    """The identifiers of a class: its bases, defs, names and attributes (a Keras 3 layer's
+    class mentions none of what the class rules look for, and costs no libcst parse)."""
+    words = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Name):
+            words.add(child.id)
+        elif isinstance(child, ast.Attribute):
+            words.add(child.attr)
+        elif isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            words.add(child.name)
+    return words
 
 
 def _legacy_import(program, node: ast.Import | ast.ImportFrom) -> bool:

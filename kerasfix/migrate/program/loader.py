@@ -25,6 +25,7 @@ class ProgramRules:
     imports: tuple[ProgramRule, ...]
     words: frozenset[str]  # for the byte pre-filter
     import_modules: frozenset[str] = frozenset()  # legacy modules the import rules are about
+    class_words: frozenset[str] = frozenset()  # what a class must mention for a class rule
 
     def handler(self, rule: ProgramRule):
         return _handler(rule.handler, rule.file)
@@ -95,4 +96,5 @@ def _build(rules: list[ProgramRule]) -> ProgramRules:
         blocks=tuple(r for r in rules if r.blocks), subscripts=_index(rules, "subscripts"),
         imports=tuple(r for r in rules if r.imports), words=frozenset(words),
         import_modules=frozenset(m for r in rules if r.imports
-                                 for m in r.data.get("modules", ())))
+                                 for m in r.data.get("modules", ())),
+        class_words=frozenset(w for r in rules if r.classes for w in r.words()))
