@@ -46,9 +46,12 @@ def agrees(rule: LayerRule, i: int) -> bool:
     return any(old[i] in sources and into == new[i] for sources, into in rule.fold)
 
 
-def _fits(params: tuple[str, ...], values: list[object], rule: LayerRule) -> bool:
+def _fits(params: tuple[str, ...], values: list[object], rule: LayerRule,
+          keywords: list[str] = ()) -> bool:
     if len(values) > len(params):
         return False
+    if set(params[:len(values)]) & set(keywords):
+        return False  # a positional and a keyword for one parameter: a TypeError, not a call
     return all(kinds.plausible(p, v, rule.kinds) for p, v in zip(params, values))
 
 
@@ -67,12 +70,12 @@ def choose(rule: LayerRule, values: list[object], keywords: list[str], starred: 
         return Reading(KERAS3)  # `Conv2D(32, 3, 3, padding='same')`: never Keras 1 code
     if all(agrees(rule, i) for i in range(len(values))):
         return Reading(SAME)
-    k1_fits = _fits(rule.old_positional, values, rule)
+    k1_fits = _fits(rule.old_positional, values, rule, keywords)
     if setting in ("keras1", "keras2"):
         return Reading(KERAS1 if k1_fits else KERAS3)
     if setting == "tf.keras" or not k1_fits:
         return Reading(KERAS3)
-    if not _fits(rule.new_positional, values, rule) or in_call:
+    if not _fits(rule.new_positional, values, rule, keywords) or in_call:
         return Reading(KERAS1)
     if flavour == "tf.keras" or evidence == "keras3":
         return Reading(KERAS3)

@@ -254,7 +254,10 @@ def _substitute(site: Site, code: str, values: dict, bound: dict | None = None) 
         key, atom = match.group(1), match.group(2)
         if key in values:
             arg = (bound or {}).get(key)
-            if atom and arg is not None and not _atomic(arg.value):
+            if atom and arg is not None and not _atomic(arg.value) or \
+                    "\n" in values[key] or "\r" in values[key]:
+                # an argument laid out over lines (a comment, a backslash) needs brackets
+                # once it is out of the call's own
                 return f"({values[key]})"
             return values[key]
         return _target(site, key) if key.startswith("keras.") and key.count(".") > 1 \

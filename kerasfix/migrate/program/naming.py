@@ -214,6 +214,7 @@ class _Pruner(cst.CSTTransformer):
         super().__init__()
         self.dead = dead
         self.depth = 0  # only top-level imports: an emptied block would not parse
+        self.emptied: set[int] = set()  # ids of the import lines that lost every name
 
     def visit_IndentedBlock(self, node) -> None:
         self.depth += 1
@@ -236,7 +237,24 @@ class _Pruner(cst.CSTTransformer):
         return updated.with_changes(names=keep)
 
     def leave_SimpleStatementLine(self, original, updated):
-        return cst.RemoveFromParent() if not updated.body else updated
+        if not updated.body:  # libcst drops the emptied line; leave_Module keeps its comments
+            self.emptied.add(id(original))
+        return updated
+
+    def leave_Module(self, original, updated):
+        """The comment lines above an import line that went move to the next statement."""
+        if not self.emptied:
+            return updated
+        body, carry, kept = [], [], iter(updated.body)
+        for stmt in original.body:
+            if id(stmt) in self.emptied:
+                carry += [line for line in stmt.leading_lines if line.comment is not None]
+                continue
+            stmt = next(kept)
+            if carry:
+                stmt, carry = stmt.with_changes(leading_lines=[*carry, *stmt.leading_lines]), []
+            body.append(stmt)
+        return updated.with_changes(body=body, footer=[*carry, *updated.footer])
 
 
 def _local(alias: cst.ImportAlias) -> str | None:

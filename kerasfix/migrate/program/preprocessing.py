@@ -185,7 +185,7 @@ def dim_ordering(site: Site, rule) -> Edit | None:
     arg = A.keyword(call, "dim_ordering")
     given = A.positionals(call)
     if arg is None and name in rule.data["positional"] and len(given) > 1 and \
-            site.value(given[1].value) in values:
+            isinstance(site.value(given[1].value), str) and site.value(given[1].value) in values:
         arg = given[1]  # Keras 1 img_to_array(img, dim_ordering), preprocess_input(x, ...)
     if arg is None:
         return None
