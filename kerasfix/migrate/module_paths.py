@@ -15,6 +15,16 @@ import libcst as cst
 from kerasfix.migrate.transformer_util import cst_dotted
 from kerasfix.names import LAYER_MODULES, ImportTable, canonical, legacy_layer_module
 
+# TensorFlow's internal Keras 2 copy, spelled as the module rules (KF273) spell every import of
+# it; kept, the rewritten import would be rewritten again by the next `fix` (not idempotent).
+_INTERNAL, _PUBLIC = "tensorflow.python.keras", "tensorflow.keras"
+
+
+def _public(module: str) -> str:
+    if module == _INTERNAL or module.startswith(_INTERNAL + "."):
+        return _PUBLIC + module[len(_INTERNAL):]
+    return module
+
 
 def _module(node: cst.ImportFrom) -> str | None:
     if node.relative or node.module is None:
@@ -29,7 +39,7 @@ def fix_import_from(node: cst.ImportFrom) -> list[cst.ImportFrom] | None:
         return None
     target = legacy_layer_module(module)
     if target is not None:
-        return [node.with_changes(module=cst.parse_expression(target))]
+        return [node.with_changes(module=cst.parse_expression(_public(target)))]
     found = canonical(module)
     if found is None or found.qualname != "keras.layers" or isinstance(node.names, cst.ImportStar):
         return None
@@ -41,7 +51,9 @@ def fix_import_from(node: cst.ImportFrom) -> list[cst.ImportFrom] | None:
         return None
     keep = [a for a in node.names if a not in legacy]
     out = [_with_aliases(node, keep)] if keep else []
-    root = module.rpartition(".")[0]
+    if keep and _public(module) != module:
+        out[0] = out[0].with_changes(module=cst.parse_expression(_public(module)))
+    root = _public(module.rpartition(".")[0])
     for alias in legacy:
         local = alias.asname.name.value if alias.asname else alias.name.value
         out.append(cst.ImportFrom(module=cst.parse_expression(root), names=[
@@ -72,7 +84,7 @@ def fix_import(node: cst.Import) -> cst.Import | None:
         name = cst_dotted(alias.name)
         target = legacy_layer_module(name) if name else None
         if target is not None:
-            alias = alias.with_changes(name=cst.parse_expression(target))
+            alias = alias.with_changes(name=cst.parse_expression(_public(target)))
             changed = True
         aliases.append(alias)
     return node.with_changes(names=aliases) if changed else None
