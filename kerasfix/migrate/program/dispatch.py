@@ -52,7 +52,15 @@ class ProgramHooks:
         return self._program_run(rules, original, updated, **fields)
 
     def _program_run(self, rules, original, node, **fields):
-        for rule in rules:
+        for n, rule in enumerate(rules):
+            if isinstance(node, cst.FlattenSentinel):
+                # An earlier rule split the statement (modules.Statements): the rules after
+                # it see each new statement, never the sentinel (handlers read node fields).
+                parts = []
+                for part in node.nodes:
+                    done = self._program_run(rules[n:], original, part, **fields)
+                    parts += done.nodes if isinstance(done, cst.FlattenSentinel) else [done]
+                return type(node)(parts)
             if self.target not in rule.targets or not self.selection.selects(rule.id) or \
                     not self._gates(rule, node):
                 continue

@@ -142,6 +142,8 @@ def _add(module: cst.Module, needs: dict) -> cst.Module:
     for i, stmt in enumerate(body):
         if _imports(stmt):
             last_import = i
+    if last_import < 0 and body and _is_docstring(body[0]):
+        last_import = 0  # below the module docstring, which must stay first to be one
     for (module_name, name), local in sorted(needs.items(), key=str):
         if name is not None and _extend(body, module_name, name):
             continue
@@ -150,6 +152,12 @@ def _add(module: cst.Module, needs: dict) -> cst.Module:
         last_import += 1
         body.insert(last_import, _statement(module_name, name, local))
     return module.with_changes(body=body)
+
+
+def _is_docstring(stmt) -> bool:
+    return isinstance(stmt, cst.SimpleStatementLine) and len(stmt.body) == 1 and \
+        isinstance(stmt.body[0], cst.Expr) and \
+        isinstance(stmt.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
 
 
 def _imports(stmt) -> bool:
