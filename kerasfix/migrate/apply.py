@@ -47,6 +47,10 @@ def migrate(tree: ast.AST, data: bytes, settings: Settings, suppressed=None) -> 
     except (SyntaxError, ValueError) as exc:  # never write what does not re-parse
         raise InternalError(f"a fix produced code that does not parse ({exc}); "
                             f"the file was left unchanged") from exc
+    problem = _compile_error(new)  # what ast.parse lets through (`f(a=1, a=2)`)
+    if problem and not _compile_error(data):
+        raise InternalError(f"a fix produced code that does not compile ({problem}); "
+                            f"the file was left unchanged")
     return SourceResult(findings, new=new)
 
 
@@ -102,6 +106,18 @@ def parse_module(tree: ast.Module, data: bytes, chunk_bytes: int = CHUNK_BYTES) 
                                    default_indent=indent,
                                    has_trailing_newline=parts[-1].has_trailing_newline)
     return module if module.bytes == data else cst.parse_module(data)
+
+
+def _compile_error(data: bytes) -> str:
+    import warnings
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarnings are the user's business
+            compile(data, "<kerasfix>", "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        return str(exc)
+    return ""
 
 
 class InternalError(RuntimeError):

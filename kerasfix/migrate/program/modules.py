@@ -523,6 +523,12 @@ def cudnn_rnn(site: Site, rule) -> Edit | None:
     old = site.qualname.rpartition(".")[2]
     new_name = rule.data["to"][old]
     new = A.positional_to_keywords(call, [None] + rule.data["positional"][old][1:])
+    if old == "CuDNNGRU" and not A.has_keyword(new, "reset_after") and (
+            site.source in ("keras1", "keras2") or site.source == "auto"
+            and site.flavour != "tf.keras" and site.evidence == "keras1"):
+        # What CuDNNGRU computed: written out, for in Keras 1/2 code the GRU record (KF138)
+        # adds Keras 2's reset_after=False to a GRU that does not say (a second fix did).
+        new = A.add_keyword(new, "reset_after", "True")
     new = _renamed_callee(site, new, f"keras.layers.{new_name}")
     return Edit(f"`{old}` is not in Keras 3: `{new_name}` uses cuDNN itself", new,
                 help=rule.data["help"])

@@ -74,6 +74,10 @@ def keras1_positionals(site: Site, rule) -> Edit | None:
     reading = _reading(site, values, old[first:], new[first:])
     if reading == "keras3":
         return None
+    twice = [n for n in old[first:len(given)] if A.has_keyword(call, n)]
+    if twice:  # a TypeError in Keras 1 too; as keywords it would not even compile
+        return Edit(f"`{name}(...)`: `{twice[0]}` is given by position (the Keras 1 signature "
+                    f"`{name}({', '.join(old)})`) and by keyword: keep one of them")
     fixed = A.positional_to_keywords(call, [None] * first + old[first:len(given)])
     message = (f"`{name}(...)`: positional arguments by the Keras 1 signature "
                f"`{name}({', '.join(old)})`; in Keras 3 the {ORDINAL[first]} positional is "
