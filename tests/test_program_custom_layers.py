@@ -7,31 +7,12 @@ The oracle side is tests/test_program_custom_layers_keras.py."""
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 
-from kerasfix.engine import Settings, run_source
-from kerasfix.selection import Selection
+from tests.harness import Family
 
-
-def run(src: str, *, fix: bool = True, unsafe: bool = False, select: tuple = ("KF40",)):
-    settings = Settings(fix=fix, unsafe_fixes=unsafe, selection=Selection(select=select))
-    return run_source(src.encode(), settings)
-
-
-def fixed(src: str, **kw) -> str:
-    result = run(src, **kw)
-    text = (result.new or src.encode()).decode()
-    return "".join(line for line in text.splitlines(keepends=True)
-                   if not line.lstrip().startswith("# TODO(kerasfix)"))
-
-
-def once(src: str, **kw) -> str:
-    out = fixed(src, **kw)
-    ast.parse(out)
-    assert fixed(out, **kw) == out, "a second fix must change nothing"
-    return out
+FAMILY = Family("KF40")
+run, fixed, once = FAMILY.run, FAMILY.fixed, FAMILY.once
 
 
 def codes(src: str, **kw) -> list[tuple[int, str]]:

@@ -7,35 +7,13 @@ The oracle side (each claim in real Keras 3) is tests/test_program_modules_keras
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 
-from kerasfix.engine import Settings, run_source
 from kerasfix.names import canonical
-from kerasfix.selection import Selection
+from tests.harness import Family
 
-
-def run(src: str, *, fix: bool = True, unsafe: bool = False, source: str = "auto",
-        select: tuple = ("KF27", "KF28")):
-    settings = Settings(source=source, fix=fix, unsafe_fixes=unsafe,
-                        selection=Selection(select=select))
-    return run_source(src.encode(), settings)
-
-
-def fixed(src: str, **kw) -> str:
-    """The fixed text, without the `# TODO(kerasfix)` lines fix writes above what it leaves."""
-    result = run(src, **kw)
-    text = (result.new or src.encode()).decode()
-    return "".join(line for line in text.splitlines(keepends=True)
-                   if not line.lstrip().startswith("# TODO(kerasfix)"))
-
-
-def once(src: str, **kw) -> str:
-    out = fixed(src, **kw)
-    ast.parse(out)
-    assert fixed(out, **kw) == out, "a second fix must change nothing"
-    return out
+FAMILY = Family("KF27", "KF28")
+run, fixed, once = FAMILY.run, FAMILY.fixed, FAMILY.once
 
 
 def codes(src: str, **kw) -> list[tuple[int, str]]:

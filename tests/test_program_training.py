@@ -6,39 +6,16 @@ The oracle side (what Keras 3 really does) is tests/test_program_training_keras.
 
 from __future__ import annotations
 
-import ast
-
 import pytest
 
-from kerasfix.engine import Settings, run_source
-from kerasfix.selection import Selection
+from tests.harness import Family
 
 # Keras 1 evidence: `keras.utils.np_utils` exists only in Keras 1 (rules/evidence.toml).
 K1 = "from keras.models import Sequential\nfrom keras.utils import np_utils\n"
 
 
-def run(src: str, *, fix: bool = True, unsafe: bool = False, source: str = "auto",
-        select: tuple = ("KF20",)):
-    settings = Settings(source=source, fix=fix, unsafe_fixes=unsafe,
-                        selection=Selection(select=select))
-    return run_source(src.encode(), settings)
-
-
-def fixed(src: str, **kw) -> str:
-    """The fixed text, without the `# TODO(kerasfix)` lines `fix` writes above what it leaves
-    (another feature's business: these tests are about the rewrites)."""
-    result = run(src, **kw)
-    text = (result.new or src.encode()).decode()
-    return "".join(line for line in text.splitlines(keepends=True)
-                   if not line.lstrip().startswith("# TODO(kerasfix)"))
-
-
-def once(src: str, **kw) -> str:
-    """Fix; the result parses and a second fix changes nothing."""
-    out = fixed(src, **kw)
-    ast.parse(out)
-    assert fixed(out, **kw) == out, "a second fix must change nothing"
-    return out
+FAMILY = Family("KF20")
+run, fixed, once = FAMILY.run, FAMILY.fixed, FAMILY.once
 
 
 def found(src: str, code: str | None = None, **kw) -> list:
